@@ -1,0 +1,323 @@
+"""Code analysis shared by the code-block rules (CB) and the template rules (TP).
+
+A `CodeUnit` is source text plus the file line of each of its lines. Each analysis is
+computed once per unit and cached on it, so several rules can read the same parse.
+Nothing here executes or imports the code it reads (`bash -n` only parses).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from . import yamlsafe
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PYTHON_LANGS = {"python", "py", "python3", "py3"}
+YAML_LANGS = {"yaml", "yml"}
+JSON_LANGS = {"json"}
+TOML_LANGS = {"toml"}
+SHELL_LANGS = {"bash", "sh", "shell", "zsh"}
+
+
+@dataclass
+class CodeUnit:
+    lang: str
+    source: str
+    lines: list  # file line of each source line
+    fragment: bool = False
+    column_offset: int = 0
+    heading: str = ""
+    placeholders: frozenset = field(default_factory=frozenset)
+
+    def file_line(self, n: int) -> int:
+        """File line of 1-based source line `n`."""
+        if not self.lines:
+            return 1
+        n = min(max(n, 1), len(self.lines))
+        return self.lines[n - 1]
+
+    # ---- Python ----------------------------------------------------------------------
+
+    @cached_property
+    def python_tree(self):
+        """(tree, None) or (None, (line, col, message))."""
+        try:
+            tree = ast.parse(self.source)
+            compile(tree, "<block>", "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            line = exc.lineno or 1
+            return None, (line, exc.offset or 1, exc.msg)
+        except (ValueError, RecursionError, MemoryError) as exc:
+            return None, (1, 1, f"cannot compile: {exc.__class__.__name__}")
+        return tree, None
+
+    @cached_property
+    def flakes(self) -> list:
+        tree, _ = self.python_tree
+        if tree is None:
+            return []
+        from pyflakes import checker
+
+        try:
+            return list(checker.Checker(tree, filename="<block>", builtins=self.placeholders).messages)
+        except RecursionError:
+            return []
+
+
+def python_units(fences, placeholders=frozenset()) -> list:
+    """Group a document's Python fences: `python continues` joins the previous block."""
+    units: list[CodeUnit] = []
+    for fence in fences:
+        if fence.lang not in PYTHON_LANGS:
+            continue
+        body_lines = list(range(fence.first_line, fence.first_line + fence.content.count("\n")))
+        if "continues" in fence.options and units:
+            prev = units[-1]
+            prev.source += fence.content
+            prev.lines += body_lines
+            prev.__dict__.pop("python_tree", None)
+            prev.__dict__.pop("flakes", None)
+            continue
+        units.append(
+            CodeUnit(
+                "python",
+                fence.content,
+                body_lines,
+                fragment="fragment" in fence.options,
+                heading=fence.heading,
+                placeholders=placeholders,
+            )
+        )
+    return units
+
+
+def fence_unit(fence) -> CodeUnit:
+    lines = list(range(fence.first_line, fence.first_line + max(1, fence.content.count("\n"))))
+    return CodeUnit(fence.lang, fence.content, lines, heading=fence.heading)
+
+
+# ---- Python checks ------------------------------------------------------------------
+
+
+def syntax_problems(unit: CodeUnit):
+    _, error = unit.python_tree
+    if error:
+        line, col, msg = error
+        yield unit.file_line(line), col, f"Python syntax error: {msg}"
+
+
+def undefined_names(unit: CodeUnit):
+    if unit.fragment:
+        return
+    from pyflakes import messages
+
+    for msg in unit.flakes:
+        if isinstance(msg, (messages.UndefinedName, messages.UndefinedLocal)):
+            yield unit.file_line(msg.lineno), msg.col + 1, f"undefined name '{msg.message_args[0]}'"
+
+
+def unused_imports(unit: CodeUnit):
+    if unit.fragment:
+        return
+    from pyflakes import messages
+
+    for msg in unit.flakes:
+        if isinstance(msg, messages.UnusedImport):
+            yield unit.file_line(msg.lineno), msg.col + 1, f"'{msg.message_args[0]}' imported but unused"
+
+
+def imported_modules(unit: CodeUnit) -> list:
+    """(module, names, line) for every import statement: what verify-imports resolves."""
+    tree, _ = unit.python_tree
+    out = []
+    if tree is None:
+        return out
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                out.append((alias.name, (), unit.file_line(node.lineno)))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = tuple(a.name for a in node.names if a.name != "*")
+            out.append((node.module, names, unit.file_line(node.lineno)))
+    return out
+
+
+# ---- deprecated APIs ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deprecation:
+    kind: str
+    pattern: str
+    replacement: str
+    call: str = ""
+
+    def module_matches(self, module: str) -> bool:
+        if self.pattern.endswith(".*"):
+            return module.startswith(self.pattern[:-1])
+        return module == self.pattern or module.startswith(self.pattern + ".")
+
+
+def _dotted(node, aliases) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(aliases.get(node.id, node.id))
+        return ".".join(reversed(parts))
+    return ""
+
+
+def deprecated_uses(unit: CodeUnit, rules) -> list:
+    """(file line, column, message) for every legacy API the unit uses."""
+    tree, _ = unit.python_tree
+    if tree is None:
+        return []
+    found = []
+    aliases = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+
+    def add(node, what, rule):
+        found.append((unit.file_line(node.lineno), node.col_offset + 1, f"{what} is deprecated or removed; use {rule.replacement}"))
+
+    by_kind: dict = {}
+    for rule in rules:
+        by_kind.setdefault(rule.kind, []).append(rule)
+    string_rules = by_kind.get("string", [])
+    string_res = [(r, re.compile(r"\{\{[^}]*\b" + re.escape(r.pattern) + r"\b")) for r in string_rules]
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                for rule in by_kind.get("module", []):
+                    if rule.module_matches(alias.name):
+                        add(node, f"module '{alias.name}'", rule)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            hit = False
+            for rule in by_kind.get("module", []):
+                if rule.module_matches(node.module):
+                    add(node, f"module '{node.module}'", rule)
+                    hit = True
+            if not hit:
+                for alias in node.names:
+                    for rule in by_kind.get("name", []):
+                        mod, _, name = rule.pattern.rpartition(":")
+                        if alias.name == name and (not mod or mod == node.module):
+                            add(node, f"'{node.module}.{alias.name}'", rule)
+        elif isinstance(node, ast.Attribute):
+            dotted = _dotted(node, aliases)
+            for rule in by_kind.get("name", []):
+                mod, _, name = rule.pattern.rpartition(":")
+                if (mod and dotted == f"{mod}.{name}") or (not mod and node.attr == name):
+                    add(node, f"'{dotted or node.attr}'", rule)
+            for rule in by_kind.get("attribute", []):
+                if dotted == rule.pattern or dotted.endswith("." + rule.pattern):
+                    add(node, f"'{rule.pattern}'", rule)
+        elif isinstance(node, ast.Call):
+            callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            for kw in node.keywords:
+                for rule in by_kind.get("keyword", []):
+                    if kw.arg == rule.pattern and (not rule.call or rule.call == callee):
+                        target = f"{rule.call}({kw.arg}=...)" if rule.call else f"{kw.arg}="
+                        add(kw.value if hasattr(kw.value, "lineno") else node, f"'{target}'", rule)
+        elif isinstance(node, ast.Name):
+            for rule in string_rules:
+                if node.id == rule.pattern:
+                    add(node, f"'{rule.pattern}'", rule)
+        elif isinstance(node, ast.arg):
+            for rule in string_rules:
+                if node.arg == rule.pattern:
+                    add(node, f"'{rule.pattern}'", rule)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            for rule, rx in string_res:
+                if node.value == rule.pattern or rx.search(node.value):
+                    add(node, f"'{rule.pattern}'", rule)
+    found.sort()
+    return found
+
+
+# ---- other languages ----------------------------------------------------------------
+
+
+def yaml_problems(unit: CodeUnit):
+    try:
+        yamlsafe.load_all(unit.source)
+    except yamlsafe.YamlError as exc:
+        yield unit.file_line(exc.line + 1), exc.column, f"invalid YAML: {exc.message}"
+
+
+def json_problems(unit: CodeUnit):
+    try:
+        json.loads(unit.source)
+    except json.JSONDecodeError as exc:
+        yield unit.file_line(exc.lineno), exc.colno, f"invalid JSON: {exc.msg}"
+    except RecursionError:
+        yield unit.file_line(1), 1, "invalid JSON: nested too deeply"
+
+
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def toml_problems(unit: CodeUnit):
+    try:
+        tomllib.loads(unit.source)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_AT.search(msg)
+        line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
+        yield unit.file_line(line), col, f"invalid TOML: {_TOML_AT.sub('', msg).strip()}"
+
+
+_BASH_LINE = re.compile(r"line (\d+): (.*)")
+
+
+def _bash_n(script: str):
+    """Run `bash -n` (parse only). Returns (line, message) of the first error, or None."""
+    bash = shutil.which("bash")
+    if not bash:
+        return None
+    try:
+        proc = subprocess.run([bash, "-n"], input=script, capture_output=True, text=True, timeout=10)
+    except subprocess.TimeoutExpired:
+        return 1, "bash -n timed out"
+    if proc.returncode == 0:
+        return None
+    for line in proc.stderr.splitlines():
+        m = _BASH_LINE.search(line)
+        if m:
+            return int(m.group(1)), m.group(2).strip()
+    return 1, proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "syntax error"
+
+
+def shell_problems_batch(units) -> dict:
+    """Check many shell units with one `bash -n` when they all pass; split when one fails.
+
+    Returns {index: (file line, column, message)}.
+    """
+    if not units:
+        return {}
+    if len(units) > 1:
+        joined = "".join(f"__skill_lint_{i}() {{\n{u.source}\n:\n}}\n" for i, u in enumerate(units))
+        if _bash_n(joined) is None:
+            return {}
+    out = {}
+    for i, unit in enumerate(units):
+        err = _bash_n(unit.source)
+        if err:
+            out[i] = (unit.file_line(err[0]), 1, f"shell syntax error: {err[1]}")
+    return out

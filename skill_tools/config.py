@@ -1,0 +1,134 @@
+"""`[tool.skill-lint]` in the nearest pyproject.toml, merged with command-line options."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .code import Deprecation
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PROFILES = ("spec", "claude-code")
+DEFAULT_BUDGETS = {"body-lines": 500, "body-tokens": 5000, "toc-lines": 100}
+KEYS = {
+    "select", "ignore", "per-file-ignores", "profile", "placeholders", "deprecations",
+    "budgets", "exclude", "cache-dir",
+}
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Config:
+    select: tuple = ("ALL",)
+    ignore: tuple = ()
+    per_file_ignores: dict = field(default_factory=dict)
+    profile: str = "spec"
+    placeholders: frozenset = frozenset()
+    deprecations: tuple = ()
+    budgets: dict = field(default_factory=lambda: dict(DEFAULT_BUDGETS))
+    exclude: tuple = ()
+    cache_dir: Path | None = None
+    root: Path | None = None  # folder of the pyproject.toml it came from
+    source: str = ""
+
+    def fingerprint(self) -> str:
+        """What can change a file's findings: everything except select/ignore (applied later)."""
+        data = {
+            "profile": self.profile,
+            "placeholders": sorted(self.placeholders),
+            "deprecations": [(d.kind, d.pattern, d.replacement, d.call) for d in self.deprecations],
+            "budgets": self.budgets,
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def builtin_deprecations() -> tuple:
+    from importlib import resources
+
+    text = resources.files("skill_tools").joinpath("data/deprecations.toml").read_text("utf-8")
+    return tuple(_deprecation(d, "deprecations.toml") for d in tomllib.loads(text)["deprecation"])
+
+
+def _deprecation(d, where) -> Deprecation:
+    if not isinstance(d, dict) or not {"kind", "pattern", "replacement"} <= set(d):
+        raise ConfigError(f"{where}: each deprecation needs kind, pattern and replacement")
+    if d["kind"] not in ("module", "name", "keyword", "attribute", "string"):
+        raise ConfigError(f"{where}: unknown deprecation kind {d['kind']!r}")
+    return Deprecation(d["kind"], d["pattern"], d["replacement"], d.get("call", ""))
+
+
+def find_pyproject(start: Path) -> Path | None:
+    start = start.resolve()
+    for folder in [start, *start.parents] if start.is_dir() else start.parents:
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text("utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+                raise ConfigError(f"{candidate}: cannot read: {exc}") from None
+            if "skill-lint" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def _codes(value, key, where) -> tuple:
+    if isinstance(value, str):
+        value = [v for v in value.replace(",", " ").split()]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of rule codes")
+    return tuple(v.strip().upper() for v in value)
+
+
+def load_config(start: Path) -> Config:
+    config = Config(deprecations=builtin_deprecations())
+    path = find_pyproject(start)
+    if path is None:
+        return config
+    where = str(path)
+    table = tomllib.loads(path.read_text("utf-8"))["tool"]["skill-lint"]
+    unknown = set(table) - KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown [tool.skill-lint] key(s): {', '.join(sorted(unknown))}")
+    config.root = path.parent
+    config.source = where
+    if "select" in table:
+        config.select = _codes(table["select"], "select", where)
+    if "ignore" in table:
+        config.ignore = _codes(table["ignore"], "ignore", where)
+    pfi = table.get("per-file-ignores", {})
+    if not isinstance(pfi, dict):
+        raise ConfigError(f"{where}: 'per-file-ignores' must map globs to code lists")
+    config.per_file_ignores = {k: _codes(v, "per-file-ignores", where) for k, v in pfi.items()}
+    profile = table.get("profile", "spec")
+    if profile not in PROFILES:
+        raise ConfigError(f"{where}: 'profile' must be one of {', '.join(PROFILES)}")
+    config.profile = profile
+    placeholders = table.get("placeholders", [])
+    if not isinstance(placeholders, list) or not all(isinstance(p, str) for p in placeholders):
+        raise ConfigError(f"{where}: 'placeholders' must be a list of names")
+    config.placeholders = frozenset(placeholders)
+    extra = table.get("deprecations", [])
+    if not isinstance(extra, list):
+        raise ConfigError(f"{where}: 'deprecations' must be an array of tables")
+    config.deprecations = config.deprecations + tuple(_deprecation(d, where) for d in extra)
+    budgets = table.get("budgets", {})
+    if not isinstance(budgets, dict) or not all(k in DEFAULT_BUDGETS and isinstance(v, int) for k, v in budgets.items()):
+        raise ConfigError(f"{where}: 'budgets' keys are {', '.join(DEFAULT_BUDGETS)}, with integer values")
+    config.budgets.update(budgets)
+    exclude = table.get("exclude", [])
+    if not isinstance(exclude, list) or not all(isinstance(e, str) for e in exclude):
+        raise ConfigError(f"{where}: 'exclude' must be a list of globs")
+    config.exclude = tuple(exclude)
+    if "cache-dir" in table:
+        config.cache_dir = (path.parent / str(table["cache-dir"])).resolve()
+    return config

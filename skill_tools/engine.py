@@ -1,0 +1,260 @@
+"""Run the rules: parse each file once, run file rules (in parallel, cached by content), then
+skill rules over every file's facts, then suppressions and selection. No output here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .document import Document, Link, CodeSpan
+from .facts import FileFacts, SkillFacts, Suppression, facts_of
+from .model import ERROR, Finding, Hit
+from .rules import FILE, SKILL, all_rules, matches
+
+PARALLEL_MIN_FILES = 48
+
+
+@dataclass
+class FileResult:
+    hits: list  # (code, Hit)
+    facts: FileFacts
+
+
+@dataclass
+class Result:
+    findings: list
+    files_checked: int
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+
+class LintError(Exception):
+    """An internal error, with the file that was being checked."""
+
+    def __init__(self, path, exc):
+        super().__init__(f"{path}: internal error: {exc.__class__.__name__}: {exc}")
+
+
+def check_file(rel: str, data: bytes, skill_name: str, config) -> FileResult:
+    doc = Document(rel, data, skill_name)
+    hits = []
+    for code, rule in all_rules().items():
+        if rule.scope != FILE or doc.kind not in rule.kinds:
+            continue
+        if doc.binary and not code.startswith("IO"):
+            continue
+        for hit in rule.check(doc, config):
+            hits.append((code, hit))
+    return FileResult(hits, facts_of(doc))
+
+
+# ---- cache ----------------------------------------------------------------------------
+
+
+def _to_json(result: FileResult) -> str:
+    facts = asdict(result.facts)
+    facts["anchors"] = sorted(result.facts.anchors)
+    facts["mentions"] = sorted(result.facts.mentions)
+    return json.dumps({"hits": [[c, asdict(h)] for c, h in result.hits], "facts": facts})
+
+
+def _from_json(text: str) -> FileResult:
+    data = json.loads(text)
+    f = data["facts"]
+    facts = FileFacts(
+        rel=f["rel"], kind=f["kind"], anchors=frozenset(f["anchors"]),
+        links=tuple(Link(**x) for x in f["links"]), spans=tuple(CodeSpan(**x) for x in f["spans"]),
+        mentions=frozenset(f["mentions"]),
+        ranges=tuple(Suppression(**{**x, "codes": tuple(x["codes"])}) for x in f["ranges"]),
+        fences=f["fences"], python_blocks=f["python_blocks"], fragments=f["fragments"],
+    )
+    return FileResult([(c, Hit(**h)) for c, h in data["hits"]], facts)
+
+
+class Cache:
+    """Results by file content, path, tool version and configuration. JSON, never pickle:
+    a cache folder committed by a stranger must not be able to run code."""
+
+    def __init__(self, folder: Path, config):
+        self.folder = Path(folder)
+        self.salt = f"{__version__}|{config.fingerprint()}"
+        self.hits = 0
+
+    def key(self, rel, skill_name, data) -> str:
+        h = hashlib.sha256(f"{self.salt}|{skill_name}|{rel}|".encode())
+        h.update(data)
+        return h.hexdigest()
+
+    def get(self, key):
+        path = self.folder / key[:2] / f"{key}.json"
+        try:
+            result = _from_json(path.read_text("utf-8"))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, key, result):
+        try:
+            folder = self.folder / key[:2]
+            folder.mkdir(parents=True, exist_ok=True)
+            marker = self.folder / ".gitignore"
+            if not marker.exists():
+                marker.write_text("*\n")
+            tmp = folder / f".{key}.{os.getpid()}.tmp"
+            tmp.write_text(_to_json(result), "utf-8")
+            os.replace(tmp, folder / f"{key}.json")
+        except OSError:
+            pass  # a read-only cache folder only costs speed
+
+
+# ---- running --------------------------------------------------------------------------
+
+
+def _work(args):
+    rel, path, skill_name, config = args
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+        return check_file(rel, data, skill_name, config)
+    except RecursionError:
+        return FileResult([("IO002", Hit(1, 1, "file nested too deeply to check"))], FileFacts(rel, "other"))
+    except Exception as exc:  # noqa: BLE001 - re-raised with the file's name
+        raise LintError(path, exc) from exc
+
+
+def _display(root: Path, rel: str) -> str:
+    try:
+        return Path(os.path.relpath(root / rel)).as_posix()
+    except ValueError:  # other drive on Windows
+        return (root / rel).as_posix()
+
+
+def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None) -> Result:
+    """Lint `skills` (SkillSource list). `only`: absolute paths to report on (single files)."""
+    tasks, keys, results = [], {}, {}
+    for s_index, skill in enumerate(skills):
+        for rel, path in skill.files:
+            tasks.append((s_index, rel, path, skill.name))
+    pending = []
+    for t in tasks:
+        s_index, rel, path, name = t
+        if cache is not None:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                raise LintError(path, exc) from exc
+            key = cache.key(rel, name, data)
+            keys[(s_index, rel)] = key
+            hit = cache.get(key)
+            if hit is not None:
+                results[(s_index, rel)] = hit
+                continue
+        pending.append(t)
+    jobs = jobs or os.cpu_count() or 1
+    args = [(rel, path, name, config) for _, rel, path, name in pending]
+    if jobs > 1 and len(pending) >= PARALLEL_MIN_FILES:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            outputs = list(pool.map(_work, args, chunksize=max(1, len(args) // (jobs * 8))))
+    else:
+        outputs = [_work(a) for a in args]
+    for (s_index, rel, _, _), out in zip(pending, outputs):
+        results[(s_index, rel)] = out
+        if cache is not None:
+            cache.put(keys[(s_index, rel)], out)
+
+    rules = all_rules()
+    findings, stats = [], {"python_blocks": 0, "fragments": 0, "fences": 0, "templates": 0, "skills": len(skills)}
+    for s_index, skill in enumerate(skills):
+        facts = SkillFacts(str(skill.root), skill.name)
+        facts.paths = skill.paths
+        facts.bad_links = skill.bad_links
+        per_file: dict = {}
+        for rel, _ in skill.files:
+            res = results[(s_index, rel)]
+            facts.files[rel] = res.facts
+            per_file.setdefault(rel, []).extend(res.hits)
+            stats["python_blocks"] += res.facts.python_blocks
+            stats["fragments"] += res.facts.fragments
+            stats["fences"] += res.facts.fences
+            stats["templates"] += res.facts.kind == "template"
+        for code, rule in rules.items():
+            if rule.scope == SKILL:
+                for rel, hit in rule.check(facts, config):
+                    per_file.setdefault(rel, []).append((code, hit))
+        for rel, hits in per_file.items():
+            ranges = facts.files[rel].ranges if rel in facts.files else ()
+            for code, hit in _suppress(hits, ranges, config):
+                findings.append(_finding(skill.root, rel, code, hit, rules, config))
+    if only is not None:
+        wanted = {Path(p).resolve() for p in only}
+        findings = [f for f in findings if Path(f.path).resolve() in wanted]
+    findings = [f for f in findings if _selected(f, config)]
+    findings.sort(key=Finding.sort_key)
+    return Result(findings, len(tasks), stats)
+
+
+def _suppress(hits, ranges, config):
+    used = set()
+    kept = []
+    for code, hit in hits:
+        suppressed = False
+        for i, s in enumerate(ranges):
+            if s.start <= hit.line <= s.end and (not s.codes or matches(code, s.codes)):
+                used.add(i)
+                suppressed = True
+        if not suppressed:
+            kept.append((code, hit))
+    for i, s in enumerate(ranges):
+        if i in used:
+            continue
+        codes = s.codes or ("ALL",)
+        if all(_enabled(c, config) for c in codes):
+            what = ", ".join(s.codes) if s.codes else "all rules"
+            kept.append(("SL001", Hit(s.line, 1, f"skill-lint-{s.action} for {what} suppresses nothing; remove it")))
+    return kept
+
+
+def _enabled(code, config) -> bool:
+    return matches(code, config.select) and not matches(code, config.ignore) if code != "ALL" else True
+
+
+def _selected(f: Finding, config) -> bool:
+    if not _enabled(f.code, config):
+        return False
+    if config.per_file_ignores:
+        import fnmatch
+
+        path = f.path
+        candidates = {path}
+        if config.root is not None:
+            try:
+                candidates.add(Path(os.path.relpath(Path(path).resolve(), config.root)).as_posix())
+            except ValueError:
+                pass
+        for glob, codes in config.per_file_ignores.items():
+            if any(fnmatch.fnmatch(c, glob) or posixpath.basename(c) == glob for c in candidates) and matches(f.code, codes):
+                return False
+    return True
+
+
+def _finding(root, rel, code, hit, rules, config) -> Finding:
+    rule = rules.get(code)
+    severity = hit.severity or (rule.severity if rule else ERROR)
+    return Finding(_display(root, rel), max(1, hit.line), max(1, hit.column), code,
+                   rule.name if rule else code.lower(), severity, hit.message)

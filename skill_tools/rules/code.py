@@ -1,0 +1,221 @@
+"""Code blocks (CB): every fenced block is valid in its language, names what it uses, and
+teaches no removed API and no secret. The first word of the info string is the language;
+the rest are options (`python title="x.py"`, `python fragment`, `python continues`).
+Nothing is executed: Python is compiled and read by pyflakes, shell goes to `bash -n`.
+"""
+
+from __future__ import annotations
+
+from .. import code as analysis
+from ..document import JSON, PYTHON, SHELL, TOML, YAML
+from ..model import Hit
+from ..secrets import find_secrets
+from . import Rule, register
+
+
+def python_units(doc, ctx):
+    """The document's Python units, built once and shared by every CB rule."""
+    cache = doc.__dict__.setdefault("_units", {})
+    if "python" not in cache:
+        if doc.kind == PYTHON:
+            lines = list(range(1, doc.line_count + 2))
+            cache["python"] = [analysis.CodeUnit("python", doc.text, lines, placeholders=ctx.placeholders)]
+        else:
+            cache["python"] = analysis.python_units(doc.fences, ctx.placeholders)
+    return cache["python"]
+
+
+def fence_units(doc, langs, kind):
+    cache = doc.__dict__.setdefault("_units", {})
+    key = kind
+    if key not in cache:
+        if doc.kind == kind:
+            cache[key] = [analysis.CodeUnit(kind, doc.text, list(range(1, doc.line_count + 2)))]
+        else:
+            cache[key] = [analysis.fence_unit(f) for f in doc.fences if f.lang in langs]
+    return cache[key]
+
+
+class CodeRule(Rule):
+    kinds = ("markdown", "python")
+
+    def check(self, doc, ctx):
+        for unit in python_units(doc, ctx):
+            for line, col, msg in self.problems(unit, ctx):
+                yield Hit(line, col, msg)
+
+
+@register
+class FenceNoLanguage(Rule):
+    """A fenced code block has no language.
+
+    Without a language no checker can read the block, and Claude and renderers lose the
+    highlighting that tells code from output. Use `text` for plain output.
+    """
+
+    code, name = "CB001", "fence-no-language"
+    bad = "```\ndg dev\n```"
+    good = "```bash\ndg dev\n```"
+
+    def check(self, doc, ctx):
+        for fence in doc.fences:
+            if not fence.lang:
+                yield Hit(fence.line, 1, "code fence has no language (use `text` for plain output)")
+
+
+@register
+class PythonSyntaxError(CodeRule):
+    """A Python block (or `scripts/*.py`) does not compile.
+
+    Lost indentation and half-written examples are the most common defect of skills; a
+    reader who copies the block gets a SyntaxError.
+    """
+
+    code, name = "CB010", "python-syntax-error"
+    bad = "```python\ndef f():\nreturn 1\n```"
+    good = "```python\ndef f():\n    return 1\n```"
+
+    def problems(self, unit, ctx):
+        return analysis.syntax_problems(unit)
+
+
+@register
+class PythonUndefinedName(CodeRule):
+    """A Python block uses a name it never defines or imports (pyflakes).
+
+    Every block should run as written. Names the reader supplies are stub functions with a
+    docstring in the block, or listed as `placeholders` in the config. `python fragment`
+    blocks are exempt.
+    """
+
+    code, name = "CB011", "python-undefined-name"
+    bad = "```python\n@dg.asset\ndef orders(): ...\n```"
+    good = "```python\nimport dagster as dg\n\n@dg.asset\ndef orders(): ...\n```"
+
+    def problems(self, unit, ctx):
+        return analysis.undefined_names(unit)
+
+
+@register
+class PythonUnusedImport(CodeRule):
+    """A Python block imports a name it never uses (pyflakes).
+
+    Unused imports in examples teach dependencies that are not needed and often mark code
+    that was cut without care.
+    """
+
+    code, name = "CB012", "python-unused-import"
+    bad = "```python\nimport os\nprint(1)\n```"
+    good = "```python\nprint(1)\n```"
+
+    def problems(self, unit, ctx):
+        return analysis.unused_imports(unit)
+
+
+@register
+class DeprecatedApi(CodeRule):
+    """Code uses an API that is deprecated or removed; the message names the replacement.
+
+    The list ships in `skill_tools/data/deprecations.toml` (Airflow 2 imports,
+    `schedule_interval`, `SnowflakeOperator`, `AutoMaterializePolicy`, ...); projects add
+    entries with `[[tool.skill-lint.deprecations]]`. A section whose heading says legacy,
+    migration or deprecated may show old code inside `<!-- skill-lint-disable CB013 -->`.
+    """
+
+    code, name = "CB013", "deprecated-api"
+    bad = "```python\nfrom airflow.decorators import dag\n```"
+    good = "```python\nfrom airflow.sdk import dag\n```"
+
+    def problems(self, unit, ctx):
+        return analysis.deprecated_uses(unit, ctx.deprecations)
+
+
+class DataRule(Rule):
+    langs: frozenset = frozenset()
+    kind = ""
+
+    def check(self, doc, ctx):
+        for unit in fence_units(doc, self.langs, self.kind):
+            for line, col, msg in self.problems(unit):
+                yield Hit(line, col, msg)
+
+
+@register
+class YamlInvalid(DataRule):
+    """A YAML block (or a `.yaml` file of the skill) does not parse."""
+
+    code, name = "CB020", "yaml-invalid"
+    kinds = ("markdown", "yaml")
+    langs, kind = frozenset(analysis.YAML_LANGS), YAML
+    bad = "```yaml\njobs: [a, b\n```"
+    good = "```yaml\njobs: [a, b]\n```"
+
+    def problems(self, unit):
+        return analysis.yaml_problems(unit)
+
+
+@register
+class JsonInvalid(DataRule):
+    """A JSON block (or a `.json` file of the skill) does not parse."""
+
+    code, name = "CB021", "json-invalid"
+    kinds = ("markdown", "json")
+    langs, kind = frozenset(analysis.JSON_LANGS), JSON
+    bad = "```json\n{\"a\": 1,}\n```"
+    good = "```json\n{\"a\": 1}\n```"
+
+    def problems(self, unit):
+        return analysis.json_problems(unit)
+
+
+@register
+class TomlInvalid(DataRule):
+    """A TOML block (or a `.toml` file of the skill) does not parse."""
+
+    code, name = "CB022", "toml-invalid"
+    kinds = ("markdown", "toml")
+    langs, kind = frozenset(analysis.TOML_LANGS), TOML
+    bad = "```toml\n[tool\n```"
+    good = "```toml\n[tool]\n```"
+
+    def problems(self, unit):
+        return analysis.toml_problems(unit)
+
+
+@register
+class ShellSyntaxError(Rule):
+    """A shell block (bash, sh) fails `bash -n`. The block is parsed, never run."""
+
+    code, name = "CB023", "shell-syntax-error"
+    kinds = ("markdown", "shell")
+    bad = "```bash\nif [ -f x ]; then echo x\n```"
+    good = "```bash\nif [ -f x ]; then echo x; fi\n```"
+
+    def check(self, doc, ctx):
+        units = fence_units(doc, analysis.SHELL_LANGS, SHELL)
+        for _, (line, col, msg) in sorted(analysis.shell_problems_batch(units).items()):
+            yield Hit(line, col, msg)
+
+
+@register
+class HardcodedSecret(Rule):
+    """A code block or skill file holds a credential: a password in a connection URI, a known key
+    format (`AKIA...`, `sk_live_...`, private-key blocks) or a `password=`/`token=` literal.
+
+    Readers copy examples into production; a skill is also zipped and shared. Placeholders
+    (`${VAR}`, `<password>`, `os.environ[...]`, `EnvVar(...)`, `$(vault ...)`) are fine.
+    """
+
+    code, name = "CB030", "hardcoded-secret"
+    kinds = ("markdown", "python", "yaml", "json", "toml", "shell", "template")
+    bad = "```bash\nexport AIRFLOW_CONN_DB='postgres://etl:hunter22@db/prod'\n```"
+    good = "```bash\nexport AIRFLOW_CONN_DB='postgres://etl:${DB_PASSWORD}@db/prod'\n```"
+
+    def check(self, doc, ctx):
+        if doc.kind != "markdown":
+            for line, col, what in find_secrets(doc.text):
+                yield Hit(line, col, f"hard-coded secret: {what}")
+            return
+        for fence in doc.fences:
+            for line, col, what in find_secrets(fence.content):
+                yield Hit(fence.first_line + line - 1, col, f"hard-coded secret: {what}")

@@ -1,0 +1,69 @@
+"""Find credentials written into text. Shared by CB030 and the packager's refusal.
+
+Placeholders are fine: ${VAR}, $VAR, <password>, {{ env_var('X') }}, %(x)s, ***, xxx,
+os.environ[...], EnvVar(...), $(vault ...). Only literal values are reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+_KEY_FORMATS = [
+    ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("Stripe live key", re.compile(r"\b[rs]k_live_[0-9a-zA-Z]{10,}")),
+    ("private key block", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")),
+    ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}")),
+    ("Slack token", re.compile(r"\bxox[abprs]-[0-9A-Za-z-]{10,}")),
+    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}")),
+]
+_URI_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://([^:/?#@\s\"']+):([^@/?#\s\"']+)@")
+_SECRET_WORD = r"(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret)"
+_ASSIGN_QUOTED = re.compile(
+    r"(?i)([\w.-]*" + _SECRET_WORD + r"[\w.-]*)[\"']?\s*(?:=|:)\s*[bru]?([\"'])([^\"'\n]*)\2"
+)
+_ASSIGN_BARE = re.compile(r"(?i)^\s*-?\s*([\w.-]*" + _SECRET_WORD + r"[\w.-]*)\s*:\s*([^\s\"'#][^\s#]*)\s*(?:#.*)?$")
+_PLACEHOLDER = re.compile(
+    r"""^(?:
+        \$.*                      # $VAR, ${VAR}, $(vault ...)
+      | <[^>]*>                   # <password>
+      | \{\{.*\}\}                # {{ env_var('X') }}
+      | \{[A-Za-z_][\w.]*\}       # {password} (str.format)
+      | %\(.*\)s                  # %(password)s
+      | [xX*.•_-]+                # xxx, ***, ...
+      | [A-Z][A-Z0-9_]*           # an environment variable's name
+      | (?i:.*(?:example|placeholder|changeme|change-me|redacted|your[_-]|dummy|fake|secret_name|env_var).*)
+    )$""",
+    re.X,
+)
+# Words that are structure, not values: `token: str`, `password: Optional[str]`, `secret: true`.
+_NOT_VALUES = {"str", "string", "none", "null", "true", "false", "optional", "required", "bool", "int", "secretstr"}
+
+
+def is_placeholder(value: str) -> bool:
+    value = value.strip()
+    return not value or bool(_PLACEHOLDER.match(value)) or value.lower() in _NOT_VALUES or len(value) < 4
+
+
+_NOT_SECRET_KEY = re.compile(r"(?i)(?:_|-)(?:path|file|env|name|id|var|url|uri|endpoint|type|field|key_id|length|ttl)$")
+
+
+def _secret_key(key: str) -> bool:
+    return not _NOT_SECRET_KEY.search(key)
+
+
+def find_secrets(text: str):
+    """Yield (line, column, description) for each credential-looking literal in `text`."""
+    for n, line in enumerate(text.split("\n"), start=1):
+        for what, rx in _KEY_FORMATS:
+            m = rx.search(line)
+            if m:
+                yield n, m.start() + 1, f"{what} in plain text"
+        for m in _URI_PASSWORD.finditer(line):
+            if not is_placeholder(m.group(2)):
+                yield n, m.start(2) + 1, "password written into a connection URI"
+        for m in _ASSIGN_QUOTED.finditer(line):
+            if _secret_key(m.group(1)) and not is_placeholder(m.group(3)):
+                yield n, m.start(3) + 1, f"literal value for '{m.group(1)}'"
+        m = _ASSIGN_BARE.match(line)
+        if m and _secret_key(m.group(1)) and not is_placeholder(m.group(2)) and not m.group(2).startswith(("{", "[", "!")):
+            yield n, m.start(2) + 1, f"literal value for '{m.group(1)}'"
