@@ -311,13 +311,24 @@ def shell_problems_batch(units) -> dict:
     """
     if not units:
         return {}
-    if len(units) > 1:
-        joined = "".join(f"__skill_lint_{i}() {{\n{u.source}\n:\n}}\n" for i, u in enumerate(units))
+    todo = [u for u in units if u.source not in _SHELL_MEMO]
+    if len(todo) > 1:
+        joined = "".join(f"__skill_lint_{i}() {{\n{u.source}\n:\n}}\n" for i, u in enumerate(todo))
         if _bash_n(joined) is None:
-            return {}
+            for u in todo:
+                _SHELL_MEMO[u.source] = None
     out = {}
     for i, unit in enumerate(units):
-        err = _bash_n(unit.source)
+        if unit.source not in _SHELL_MEMO:
+            if len(_SHELL_MEMO) > 10_000:
+                _SHELL_MEMO.clear()
+            _SHELL_MEMO[unit.source] = _bash_n(unit.source)
+        err = _SHELL_MEMO[unit.source]
         if err:
             out[i] = (unit.file_line(err[0]), 1, f"shell syntax error: {err[1]}")
     return out
+
+
+# Identical shell blocks (install commands, `dg dev`) recur across files: parse each once
+# per process. The result depends on the text alone.
+_SHELL_MEMO: dict = {}

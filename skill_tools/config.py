@@ -42,8 +42,10 @@ class Config:
     source: str = ""
 
     def fingerprint(self) -> str:
-        """What can change a file's findings: everything except select/ignore (applied later)."""
+        """Everything that can change a file's cached findings."""
         data = {
+            "select": sorted(self.select),
+            "ignore": sorted(self.ignore),
             "profile": self.profile,
             "placeholders": sorted(self.placeholders),
             "deprecations": [(d.kind, d.pattern, d.replacement, d.call) for d in self.deprecations],

@@ -201,15 +201,22 @@ class Document:
     def tokens(self) -> list:
         if self.kind != MARKDOWN:
             return []
-        from markdown_it import MarkdownIt
-
-        md = MarkdownIt("commonmark").enable("table")
-        md.validateLink = lambda url: True  # report file: and javascript: links, don't drop them
         text = self.text
         fm = self.frontmatter
         if fm.closed:  # blank the frontmatter so token lines stay file lines
             text = "\n" * fm.end + "\n".join(self.lines[fm.end :])
-        return md.parse(text)
+        md = _markdown()
+        env: dict = {}
+        tokens = md.parse(text, env)
+        # Inline parsing is most of the cost; only headings and text that can hold a link,
+        # an image, inline code or HTML need it.
+        for i, tok in enumerate(tokens):
+            if tok.type == "inline" and (
+                tokens[i - 1].type == "heading_open" or any(c in tok.content for c in "[`<")
+            ):
+                tok.children = []
+                md.inline.parse(tok.content, md, env, tok.children)
+        return tokens
 
     @cached_property
     def _walk(self):
@@ -298,6 +305,20 @@ class Document:
     @property
     def body_lines(self) -> int:
         return max(0, self.line_count - self.body_start + 1)
+
+
+_MD = None
+
+
+def _markdown():
+    global _MD
+    if _MD is None:
+        from markdown_it import MarkdownIt
+
+        _MD = MarkdownIt("commonmark").enable("table")
+        _MD.validateLink = lambda url: True  # report file: and javascript: links, don't drop them
+        _MD.core.ruler.disable(["inline", "text_join"])
+    return _MD
 
 
 def _plain_text(children) -> str:

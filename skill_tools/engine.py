@@ -44,15 +44,16 @@ class Result:
 class LintError(Exception):
     """An internal error, with the file that was being checked."""
 
-    def __init__(self, path, exc):
-        super().__init__(f"{path}: internal error: {exc.__class__.__name__}: {exc}")
+    @classmethod
+    def wrap(cls, path, exc):
+        return cls(f"{path}: internal error: {exc.__class__.__name__}: {exc}")
 
 
 def check_file(rel: str, data: bytes, skill_name: str, config) -> FileResult:
     doc = Document(rel, data, skill_name)
     hits = []
     for code, rule in all_rules().items():
-        if rule.scope != FILE or doc.kind not in rule.kinds:
+        if rule.scope != FILE or doc.kind not in rule.kinds or not _enabled(code, config):
             continue
         if doc.binary and not code.startswith("IO"):
             continue
@@ -133,7 +134,7 @@ def _work(args):
     except RecursionError:
         return FileResult([("IO002", Hit(1, 1, "file nested too deeply to check"))], FileFacts(rel, "other"))
     except Exception as exc:  # noqa: BLE001 - re-raised with the file's name
-        raise LintError(path, exc) from exc
+        raise LintError.wrap(path, exc) from exc
 
 
 def _display(root: Path, rel: str) -> str:
@@ -156,7 +157,7 @@ def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None)
             try:
                 data = Path(path).read_bytes()
             except OSError as exc:
-                raise LintError(path, exc) from exc
+                raise LintError.wrap(path, exc) from exc
             key = cache.key(rel, name, data)
             keys[(s_index, rel)] = key
             hit = cache.get(key)
@@ -194,7 +195,7 @@ def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None)
             stats["fences"] += res.facts.fences
             stats["templates"] += res.facts.kind == "template"
         for code, rule in rules.items():
-            if rule.scope == SKILL:
+            if rule.scope == SKILL and _enabled(code, config):
                 for rel, hit in rule.check(facts, config):
                     per_file.setdefault(rel, []).append((code, hit))
         for rel, hits in per_file.items():

@@ -87,6 +87,7 @@ class SuppressionWithoutReason(Rule):
     """
 
     code, name = "SL002", "suppression-without-reason"
+    scope = SKILL
     severity = WARNING
     bad = "<!-- skill-lint-disable CB013 -->"
     good = "<!-- skill-lint-disable CB013 -- the migration table shows Airflow 2 imports -->"
