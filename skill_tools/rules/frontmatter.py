@@ -341,6 +341,8 @@ class FieldType(FrontmatterRule):
     def check_frontmatter(self, doc, fm, ctx):
         for key in ("description", "license", "compatibility", "allowed-tools"):
             value = fm.data.get(key)
+            if _portability_issue(fm.key_nodes.get(key)):
+                continue  # FM040 names the cause: an unquoted `yes`, `0755`, ...
             if key in fm.data and value is not None and not isinstance(value, str):
                 hint = " (a space-separated string)" if key == "allowed-tools" and isinstance(value, list) else ""
                 yield Hit(fm.line_of(key), 1, f"'{key}' must be a string{hint}, not {type(value).__name__}")
@@ -353,7 +355,12 @@ class FieldType(FrontmatterRule):
             lines = {}
             if isinstance(node, yaml.MappingNode):
                 lines = {k.value: fm.start + 1 + k.start_mark.line for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+            value_nodes = {}
+            if isinstance(node, yaml.MappingNode):
+                value_nodes = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
             for k, v in meta.items():
+                if _portability_issue(value_nodes.get(str(k))):
+                    continue
                 if not isinstance(k, str) or not isinstance(v, str):
                     bad = k if not isinstance(k, str) else v
                     yield Hit(lines.get(str(k), fm.line_of("metadata")), 1,
@@ -385,6 +392,15 @@ _YAML12_ONLY = re.compile(r"^(?:0o[0-7]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN
 STRING_FIELDS = ("name", "description", "license", "compatibility", "allowed-tools")
 
 
+def _portability_issue(node) -> bool:
+    """A plain scalar that YAML 1.1 and YAML 1.2 loaders read differently."""
+    return (
+        isinstance(node, yaml.ScalarNode)
+        and not node.style  # None (pure loader) or "" (C loader) for plain scalars
+        and bool(_YAML11_ONLY.match(node.value) or _YAML12_ONLY.match(node.value))
+    )
+
+
 @register
 class YamlPortability(FrontmatterRule):
     """A value that YAML loaders read differently.
@@ -405,12 +421,12 @@ class YamlPortability(FrontmatterRule):
         if isinstance(meta, yaml.MappingNode):
             nodes += [(f"metadata.{k.value}", v) for k, v in meta.value if isinstance(k, yaml.ScalarNode)]
         for key, node in nodes:
-            if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+            if not isinstance(node, yaml.ScalarNode) or node.style:
                 continue
             if key not in STRING_FIELDS and not key.startswith("metadata."):
                 continue
             line = fm.start + 1 + node.start_mark.line
-            if _YAML11_ONLY.match(node.value) or _YAML12_ONLY.match(node.value):
+            if _portability_issue(node):
                 yield Hit(line, node.start_mark.column + 1, f"'{key}: {node.value}' is read as a string by some YAML loaders and not by others; quote it")
             end_line = node.end_mark.line
             src_line = doc.lines[fm.start + end_line] if fm.start + end_line < len(doc.lines) else ""

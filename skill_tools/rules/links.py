@@ -25,8 +25,9 @@ class Target:
         self.raw = raw
         self.external = bool(_SCHEME.match(raw)) and not _DRIVE.match(raw) and not raw.lower().startswith("file:")
         self.absolute = raw.startswith(("/", "file:")) or bool(_DRIVE.match(raw))
-        self.backslash = "\\" in raw
-        path, _, fragment = raw.replace("\\", "/").partition("#")
+        decoded = unquote(raw)  # markdown-it percent-encodes backslashes
+        self.backslash = "\\" in decoded
+        path, _, fragment = raw.replace("%5C", "/").replace("%5c", "/").replace("\\", "/").partition("#")
         path = unquote(path.split("?", 1)[0])
         self.fragment = unquote(fragment)
         if not path:

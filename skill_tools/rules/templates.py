@@ -58,7 +58,10 @@ class TemplateRule(Rule):
 
 @register
 class TemplateSyntaxError(TemplateRule):
-    """A template is not valid Jinja."""
+    """A template is not valid Jinja (reported at the line Jinja names).
+
+    A template that does not parse cannot be rendered by `skill-tools render` or by Claude.
+    """
 
     code, name = "TP001", "template-syntax-error"
     bad = "{% if x %}no endif"

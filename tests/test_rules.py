@@ -1,0 +1,127 @@
+"""Every rule: a failing example (the code, at the right file and line) and a passing one
+(no finding at all)."""
+
+from __future__ import annotations
+
+import pytest
+
+from skill_tools.rules import all_rules
+
+from helpers import GUIDE, SKILL_MD, codes, lint, write_skill
+
+FM = "---\nname: my-skill\ndescription: Builds widgets. Use when the user asks for a widget.\n{extra}---\n# My skill\n\nRead [the guide](references/guide.md).\n"
+
+
+def fm(extra: str) -> dict:
+    return {"SKILL.md": FM.format(extra=extra)}
+
+
+def ref(body: str) -> dict:
+    return {"references/guide.md": "# Guide\n\n" + body}
+
+
+LONG_BODY = "".join(f"Line {i}.\n\n" for i in range(60))
+
+# code: (bad files, path, line, good files)
+CASES = {
+    "FM001": ({"SKILL.md": "# My skill\n\nRead [the guide](references/guide.md).\n"}, "SKILL.md", 1, {}),
+    "FM002": ({"SKILL.md": "---\nname: my-skill\n# My skill\n"}, "SKILL.md", 1, {}),
+    "FM003": ({"SKILL.md": "---\nname: my-skill\ndescription: Use when: widgets\n---\n[g](references/guide.md)\n"}, "SKILL.md", 3,
+              {"SKILL.md": "---\nname: my-skill\ndescription: \"Use when: the user asks for widgets\"\n---\n[g](references/guide.md)\n"}),
+    "FM004": ({"SKILL.md": "---\n- name: my-skill\n---\n[g](references/guide.md)\n"}, "SKILL.md", 2, {}),
+    "FM005": (fm("name: my-skill\n"), "SKILL.md", 4, {}),
+    "FM006": (fm("version: 1.0\n"), "SKILL.md", 4, fm("metadata:\n  version: \"1.0\"\n")),
+    "FM010": ({"SKILL.md": "---\ndescription: Builds widgets. Use when asked.\n---\n[g](references/guide.md)\n"}, "SKILL.md", 1, {}),
+    "FM011": ({"SKILL.md": SKILL_MD.replace("name: my-skill", "name: My_Skill")}, "SKILL.md", 2, {}),
+    "FM012": ({"SKILL.md": SKILL_MD.replace("name: my-skill", "name: claude-skill")}, "SKILL.md", 2, {}),
+    "FM013": ({"SKILL.md": SKILL_MD.replace("name: my-skill", "name: other-skill")}, "SKILL.md", 2, {}),
+    "FM020": ({"SKILL.md": "---\nname: my-skill\ndescription:\n---\n[g](references/guide.md)\n"}, "SKILL.md", 3, {}),
+    "FM021": ({"SKILL.md": "---\nname: my-skill\ndescription: Use when asked. " + "x" * 1100 + "\n---\n[g](references/guide.md)\n"},
+              "SKILL.md", 3, {"SKILL.md": "---\nname: my-skill\ndescription: Use when asked. " + "x" * 1000 + "\n---\n[g](references/guide.md)\n"}),
+    "FM022": ({"SKILL.md": "---\nname: my-skill\ndescription: Use when the user sends <b>widgets</b>.\n---\n[g](references/guide.md)\n"}, "SKILL.md", 3, {}),
+    "FM023": ({"SKILL.md": "---\nname: my-skill\ndescription: Builds widgets.\n---\n[g](references/guide.md)\n"}, "SKILL.md", 3, {}),
+    "FM030": (fm("allowed-tools: [Read, Bash]\n"), "SKILL.md", 4, fm("allowed-tools: Read Bash\nlicense: MIT\nmetadata:\n  owner: data-team\n")),
+    "FM031": (fm("compatibility: " + "y" * 501 + "\n"), "SKILL.md", 4, fm("compatibility: Python 3.10+\n")),
+    "FM040": (fm("license: yes\n"), "SKILL.md", 4, fm("license: \"yes\"\n")),
+    "FM040/1.2": (fm("license: 0o755\n"), "SKILL.md", 4, fm("license: \"0o755\"\n")),
+    "FM040/comment": (fm("compatibility: Python 3.10 # and newer\n"), "SKILL.md", 4, fm("compatibility: \"Python 3.10 # and newer\"\n")),
+    "LK001": ({"SKILL.md": SKILL_MD + "\nSee [x](references/missing.md).\n"}, "SKILL.md", 9, {}),
+    "LK002": (ref("See [usage](#usag).\n\n## Usage\n"), "references/guide.md", 3, ref("See [usage](#usage).\n\n## Usage\n")),
+    "LK003": ({"SKILL.md": SKILL_MD + "\nSee [readme](README.md).\n", "README.md": "# R\n"}, "SKILL.md", 9, {}),
+    "LK004": ({"SKILL.md": SKILL_MD + "\nSee [x](/etc/passwd).\n"}, "SKILL.md", 9, {}),
+    "LK005": ({"SKILL.md": SKILL_MD + "\nSee [x](references\\guide.md).\n"}, "SKILL.md", 9, {}),
+    "LK010": ({"references/orphan.md": "# Orphan\n"}, "references/orphan.md", 1, {}),
+    "LK011": ({"references/deep.md": "# Deep\n", "references/guide.md": GUIDE + "\nSee [deep](deep.md).\n"}, "references/deep.md", 1,
+              {"references/deep.md": "# Deep\n", "SKILL.md": SKILL_MD + "\nAnd [deep](references/deep.md).\n"}),
+    "LK012": ({"SKILL.md": SKILL_MD + "\nRender `templates/nope.py.j2`.\n"}, "SKILL.md", 9, {}),
+    "CB001": (ref("```\nls\n```\n"), "references/guide.md", 3, ref("```bash\nls\n```\n")),
+    "CB010": (ref("```python\ndef f():\nreturn 1\n```\n"), "references/guide.md", 5, ref("```python\ndef f():\n    return 1\n```\n")),
+    "CB011": (ref("```python\nprint(orders)\n```\n"), "references/guide.md", 4, ref("```python\norders = []\nprint(orders)\n```\n")),
+    "CB012": (ref("```python\nimport os\n\nprint(1)\n```\n"), "references/guide.md", 4, ref("```python\nimport os\n\nprint(os.sep)\n```\n")),
+    "CB013": (ref("```python\nfrom airflow.decorators import dag\n\nprint(dag)\n```\n"), "references/guide.md", 4,
+              ref("```python\nfrom airflow.sdk import dag\n\nprint(dag)\n```\n")),
+    "CB020": (ref("```yaml\njobs: [a, b\n```\n"), "references/guide.md", 4, ref("```yaml\njobs: [a, b]\n```\n")),
+    "CB021": (ref("```json\n{\"a\": 1,}\n```\n"), "references/guide.md", 4, ref("```json\n{\"a\": 1}\n```\n")),
+    "CB022": (ref("```toml\n[tool\n```\n"), "references/guide.md", 4, ref("```toml\n[tool]\n```\n")),
+    "CB023": (ref("```bash\nif true; then\n  echo x\n```\n"), "references/guide.md", 5, ref("```bash\nif true; then\n  echo x\nfi\n```\n")),
+    "CB030": (ref("```bash\nexport AIRFLOW_CONN_DB='postgres://etl:hunter22@db/prod'\n```\n"), "references/guide.md", 4,
+              ref("```bash\nexport AIRFLOW_CONN_DB='postgres://etl:${DB_PASSWORD}@db/prod'\n```\n")),
+    "ST001": ({"SKILL.md": SKILL_MD + "x\n" * 600}, "SKILL.md", 505, {}),
+    "ST002": ({"SKILL.md": SKILL_MD + ("word " * 20 + "\n") * 250}, "SKILL.md", 5, {}),
+    "ST003": ({"references/guide.md": "# Guide\n\n" + LONG_BODY + "## Usage\n\nRun.\n"}, "references/guide.md", 123,
+              {"references/guide.md": "# Guide\n\n- [Usage](#usage)\n\n" + LONG_BODY + "## Usage\n\nRun.\n"}),
+    "ST004": (ref("### Deep\n"), "references/guide.md", 3, ref("## Shallow\n")),
+    "TP001": ({"templates/a.py.j2": "{#-\ndescription: A.\nvariables: {}\n-#}\n{% if x %}\n", "SKILL.md": SKILL_MD + "\nUse `templates/a.py.j2`.\n"},
+              "templates/a.py.j2", 5, {}),
+    "TP002": ({"templates/a.py.j2": "{#-\ndescription: A.\nvariables: {}\n-#}\nx = {{ ''.__class__.__mro__ }}\n",
+               "SKILL.md": SKILL_MD + "\nUse `templates/a.py.j2`.\n"}, "templates/a.py.j2", 1,
+              {"templates/a.py.j2": "{#-\ndescription: A.\nvariables:\n  n: {description: a number, example: 3}\n-#}\nx = {{ n }}\nprint(x)\n",
+               "SKILL.md": SKILL_MD + "\nUse `templates/a.py.j2`.\n"}),
+    "TP003": ({"templates/a.py.j2": "{#-\ndescription: A.\nvariables:\n  n: {description: name, example: f}\n-#}\ndef {{ n }}(:\n    pass\n",
+               "SKILL.md": SKILL_MD + "\nUse `templates/a.py.j2`.\n"}, "templates/a.py.j2", 6, {}),
+    "TP004": ({"templates/a.py.j2": "x = {{ n }}\nprint(x)\n", "SKILL.md": SKILL_MD + "\nUse `templates/a.py.j2`.\n"}, "templates/a.py.j2", 1, {}),
+    "IO001": (ref("caf\xe9\n".encode("latin-1").decode("latin-1")), "references/guide.md", 3, {}),
+    "IO002": ({"references/guide.md": b"# Guide\x00\x01\x02"}, "references/guide.md", 1, {}),
+    "SL001": (ref("<!-- skill-lint-disable-next-line LK001 -- not needed -->\nText.\n"), "references/guide.md", 3, {}),
+    "SL002": (ref("<!-- skill-lint-disable-next-line CB001 -->\n```\nls\n```\n"), "references/guide.md", 3,
+              ref("<!-- skill-lint-disable-next-line CB001 -- shows raw output -->\n```\nls\n```\n")),
+}
+# IO001 needs real Latin-1 bytes
+CASES["IO001"] = ({"references/guide.md": "# Guide\n\nCaf\xe9 au lait.\n".encode("latin-1")}, "references/guide.md", 3, {})
+# IO003 is tested in test_cli (symbolic links need the file system)
+NOT_HERE = {"IO003"}
+
+
+def test_every_rule_has_a_case():
+    assert set(all_rules()) - NOT_HERE == {c.split("/")[0] for c in CASES}
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_fails_on_bad_example(tmp_path, capsys, code):
+    bad, path, line, _ = CASES[code]
+    skill = write_skill(tmp_path, bad)
+    _, findings, _ = lint(capsys, skill)
+    code = code.split("/")[0]
+    hits = [f for f in findings if f["code"] == code]
+    assert hits, f"{code} not reported; got {[(f['code'], f['message']) for f in findings]}"
+    assert any(f["path"].endswith(f"my-skill/{path}") and f["line"] == line for f in hits), hits
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_passes_on_good_example(tmp_path, capsys, code):
+    _, _, _, good = CASES[code]
+    skill = write_skill(tmp_path, good)
+    exit_code, findings, _ = lint(capsys, skill)
+    assert findings == [] and exit_code == 0, findings
+
+
+@pytest.mark.parametrize("code", sorted(all_rules()))
+def test_every_rule_is_explained(capsys, code):
+    from skill_tools.cli import main
+
+    assert main(["--explain", code]) == 0
+    out = capsys.readouterr().out
+    rule = all_rules()[code]
+    assert out.startswith(f"{code} {rule.name}")
+    assert "Bad:" in out and "Good:" in out
+    assert len(rule.explain()) > 40
