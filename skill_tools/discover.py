@@ -41,10 +41,10 @@ class _Ignore:
     def __init__(self, base: Path, exclude):
         import pathspec
 
-        self.base = base
+        self.base = Path(os.path.abspath(base))
         self.specs = []
         if exclude:
-            self.specs.append((base, pathspec.GitIgnoreSpec.from_lines(exclude)))
+            self.specs.append((self.base, pathspec.GitIgnoreSpec.from_lines(exclude)))
 
     def add_gitignore(self, folder: Path):
         gi = folder / ".gitignore"
@@ -55,9 +55,10 @@ class _Ignore:
                 lines = gi.read_text("utf-8", errors="replace").splitlines()
             except OSError:
                 return
-            self.specs.append((folder, pathspec.GitIgnoreSpec.from_lines(lines)))
+            self.specs.append((Path(os.path.abspath(folder)), pathspec.GitIgnoreSpec.from_lines(lines)))
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
+        path = Path(os.path.abspath(path))
         for folder, spec in self.specs:
             try:
                 rel = path.relative_to(folder).as_posix()

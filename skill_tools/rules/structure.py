@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ..model import Hit
-from ..model import WARNING
+from urllib.parse import unquote
+
+from ..model import WARNING, Hit
 from . import Rule, register
 
 
@@ -74,7 +75,7 @@ class ReferenceTocMissing(Rule):
         first = sections[0]
         # the table of contents may sit under a `## Contents` heading of its own
         toc_end = sections[1].line if first.slug in ("contents", "table-of-contents") and len(sections) > 1 else first.line
-        toc = {link.target[1:] for link in doc.links if link.line < toc_end and link.target.startswith("#")}
+        toc = {unquote(link.target[1:]) for link in doc.links if link.line < toc_end and link.target.startswith("#")}
         missing = [h for h in sections if h.slug not in toc and h.slug not in ("contents", "table-of-contents")]
         if not toc:
             yield Hit(first.line, 1, f"{doc.line_count}-line reference has no table of contents before its first section")
