@@ -25,6 +25,13 @@ class SkillSource:
     def name(self) -> str:
         return self.root.resolve().name
 
+    @property
+    def folder_name(self) -> str:
+        """The folder name `name` must match, or "" when the skill is the root of a git
+        checkout: there whoever clones picks the folder's name, and the packager names the
+        installed folder after `name`."""
+        return "" if (self.root / ".git").exists() else self.name
+
 
 def _skip_dir(entry: os.DirEntry) -> bool:
     name = entry.name

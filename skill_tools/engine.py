@@ -149,7 +149,7 @@ def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None)
     tasks, keys, results = [], {}, {}
     for s_index, skill in enumerate(skills):
         for rel, path in skill.files:
-            tasks.append((s_index, rel, path, skill.name))
+            tasks.append((s_index, rel, path, skill.folder_name))
     pending = []
     for t in tasks:
         s_index, rel, path, name = t

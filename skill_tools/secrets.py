@@ -7,6 +7,7 @@ os.environ[...], EnvVar(...), $(vault ...). Only literal values are reported.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 _KEY_FORMATS = [
     ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
@@ -59,7 +60,7 @@ def find_secrets(text: str):
             if m:
                 yield n, m.start() + 1, f"{what} in plain text"
         for m in _URI_PASSWORD.finditer(line):
-            if not is_placeholder(m.group(2)):
+            if not is_placeholder(unquote(m.group(2))):  # %3Cpassword%3E is <password>
                 yield n, m.start(2) + 1, "password written into a connection URI"
         for m in _ASSIGN_QUOTED.finditer(line):
             if _secret_key(m.group(1)) and not is_placeholder(m.group(3)):

@@ -381,3 +381,19 @@ def test_entry_point_runs_without_traceback(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "IO002" in proc.stdout
+
+
+def test_name_mismatch_exempt_at_git_root(tmp_path, capsys):
+    skill = write_skill(tmp_path, {"SKILL.md": SKILL_MD.replace("name: my-skill", "name: other-name")})
+    _, findings, _ = lint(capsys, skill)
+    assert codes(findings) == ["FM013"]
+    (skill / ".git").mkdir()
+    _, findings, _ = lint(capsys, skill)
+    assert findings == []
+
+
+def test_url_encoded_placeholder_password_is_not_a_secret(tmp_path, capsys):
+    block = "```bash\nexport AIRFLOW_CONN_X='snowflake://svc:%3Cpassword%3E@/DB?account=x'\nexport AIRFLOW_CONN_Y='snowflake://svc:s3cr%3Et@/DB'\n```\n"
+    skill = write_skill(tmp_path, {"references/guide.md": GUIDE + block})
+    _, findings, _ = lint(capsys, skill)
+    assert [(f["code"], f["line"]) for f in findings] == [("CB030", 8)]

@@ -231,7 +231,9 @@ class NameDirectoryMismatch(FrontmatterRule):
     """`name` differs from the name of the folder that holds SKILL.md.
 
     Clients install a skill under its folder name and look it up by `name`; when they differ
-    the skill cannot be found after installation.
+    the skill cannot be found after installation. A skill at the root of a git checkout is
+    exempt: its folder is named by whoever clones it, and `skill-tools package` names the
+    installed folder after `name`.
     """
 
     code, name = "FM013", "name-directory-mismatch"
