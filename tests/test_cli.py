@@ -397,3 +397,11 @@ def test_url_encoded_placeholder_password_is_not_a_secret(tmp_path, capsys):
     skill = write_skill(tmp_path, {"references/guide.md": GUIDE + block})
     _, findings, _ = lint(capsys, skill)
     assert [(f["code"], f["line"]) for f in findings] == [("CB030", 8)]
+
+
+def test_readme_rule_table_matches_the_rules():
+    from skill_tools.rules import all_rules
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    for code, rule in all_rules().items():
+        assert f"| {code} | {rule.name} | {rule.severity} |" in readme, code
