@@ -132,14 +132,25 @@ def main(argv=None) -> int:
         if not args.no_cache:
             folder = Path(args.cache_dir) if args.cache_dir else (config.cache_dir or (config.root or Path.cwd()) / ".skill-lint-cache")
             cache = Cache(folder, config)
-        result = run(skills, config, jobs=args.jobs, cache=cache, only=only)
+        extra = None
         if args.verify_imports:
-            from .verify import verify_imports
+            from .verify import VerifyError, verify_imports
 
-            extra = verify_imports(skills, config, args.python or [sys.executable])
-            result.findings = sorted(result.findings + extra, key=lambda f: f.sort_key())
+            pythons = [os.path.abspath(p) for p in (args.python or [sys.executable])]
+            try:
+                extra = verify_imports(skills, config, pythons)
+            except VerifyError as exc:
+                print(f"skill-lint: --verify-imports: {exc}", file=sys.stderr)
+                return 2
+        result = run(skills, config, jobs=args.jobs, cache=cache, only=only, extra=extra)
+        if extra:
+            result.stats["verify"] = extra["_stats"]
         color = args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         sys.stdout.write(render(args.format, result, color=color, statistics=args.statistics))
+        if args.statistics and extra:
+            v = extra["_stats"]
+            routed = ", ".join(f"{n} to {py}" for py, n in v["routed"].items())
+            print(f"verify-imports: {v['imports']} imports in {v['units']} Python units ({routed})", file=sys.stderr)
         if args.statistics and args.format != "text":
             s = result.stats
             print(f"{result.files_checked} files: {s['fences']} code blocks, {s['python_blocks']} Python "

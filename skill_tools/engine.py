@@ -144,8 +144,9 @@ def _display(root: Path, rel: str) -> str:
         return (root / rel).as_posix()
 
 
-def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None) -> Result:
-    """Lint `skills` (SkillSource list). `only`: absolute paths to report on (single files)."""
+def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None, extra=None) -> Result:
+    """Lint `skills` (SkillSource list). `only`: paths to report on (single files).
+    `extra`: {(skill index, rel): [(code, Hit)]} from other checkers (--verify-imports)."""
     tasks, keys, results = [], {}, {}
     for s_index, skill in enumerate(skills):
         for rel, path in skill.files:
@@ -198,6 +199,9 @@ def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None)
             if rule.scope == SKILL and _enabled(code, config):
                 for rel, hit in rule.check(facts, config):
                     per_file.setdefault(rel, []).append((code, hit))
+        for (index, rel), hits in ((k, v) for k, v in (extra or {}).items() if k != "_stats"):
+            if index == s_index:
+                per_file.setdefault(rel, []).extend(hits)
         for rel, hits in per_file.items():
             ranges = facts.files[rel].ranges if rel in facts.files else ()
             for code, hit in _suppress(hits, ranges, config):

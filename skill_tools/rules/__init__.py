@@ -18,6 +18,7 @@ SKILL = "skill"
 
 FAMILIES = ("frontmatter", "links", "code", "templates", "structure", "meta")
 _REGISTRY: dict = {}
+_LOADED = False
 
 
 class Rule:
@@ -49,9 +50,11 @@ def register(cls):
 
 
 def all_rules() -> dict:
-    if not _REGISTRY:
+    global _LOADED
+    if not _LOADED:  # a family may already be imported on its own (verify imports templates)
         for family in FAMILIES:
             importlib.import_module(f"{__name__}.{family}")
+        _LOADED = True
     return dict(sorted(_REGISTRY.items()))
 
 

@@ -130,6 +130,26 @@ class DeprecatedApi(CodeRule):
         return analysis.deprecated_uses(unit, ctx.deprecations)
 
 
+@register
+class ImportUnresolved(Rule):
+    """An import in a Python block, rendered template or script does not resolve in the real
+    library (only with `--verify-imports`; the message names the installed version).
+
+    A renamed module or a removed class passes every static check and still breaks the
+    reader's pipeline. `--verify-imports --python .venvs/dagster/bin/python --python
+    .venvs/airflow/bin/python` imports the modules named in import statements, and nothing
+    else, in a subprocess of the interpreter that has the block's top-level packages.
+    """
+
+    code, name = "CB014", "import-unresolved"
+    scope = "verify"
+    bad = "```python\nfrom dagster import FreshnessPolicy, SourceAssetX\n```"
+    good = "```python\nfrom dagster import FreshnessPolicy, AssetSpec\n```"
+
+    def check(self, target, ctx):  # produced by skill_tools.verify
+        return ()
+
+
 class DataRule(Rule):
     langs: frozenset = frozenset()
     kind = ""
