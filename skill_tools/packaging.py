@@ -1,0 +1,598 @@
+"""`skill-tools package` and `skill-tools install`: ship a skill, and only the skill.
+
+    skill-tools package [SKILL_DIR] [--out DIST]
+    skill-tools install PACKAGE --target DIR [--force]
+
+`package` builds `DIST/<name>/` and a deterministic `DIST/<name>.zip` (sorted entries, fixed
+timestamps and permissions: two builds of the same skill are byte-identical) from SKILL.md,
+references/, templates/, scripts/ and assets/ and nothing else. It refuses, with one line per
+reason, a skill that skill-lint finds errors in, a file holding a credential, a hidden file or
+folder, a version-control or cache folder, compiled Python, a symbolic link leaving the skill,
+a special file (pipe, socket, device) and a binary file over `MAX_BINARY_BYTES`.
+
+`install` copies a built folder or zip into `DIR/<name>/`. It never writes outside DIR: zip
+entries with absolute paths, `..`, backslashes, symbolic links or special files are refused,
+and an existing, different install is replaced only with `--force`.
+
+Exit codes: 0 done; 1 refused (the reasons are printed); 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import sys
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+ALLOWED_DIRS = ("references", "templates", "scripts", "assets")
+ALLOWED_TOP = ("SKILL.md",) + ALLOWED_DIRS
+MAX_BINARY_BYTES = 5 * 1024 * 1024  # binary files larger than this are refused; text is fine
+MAX_INSTALL_BYTES = 512 * 1024 * 1024  # total uncompressed size accepted from a zip
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+FIXED_MTIME = 315532800  # 1980-01-01T00:00:00Z, for the files of the built folder
+FILE_MODE = 0o644
+EXEC_MODE = 0o755  # files under scripts/
+DIR_MODE = 0o755
+NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+VCS_DIRS = {".git", ".hg", ".svn", ".bzr", "CVS", "_darcs", ".fossil", ".jj", ".pijul"}
+CACHE_DIRS = {"__pycache__", "node_modules", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".tox",
+              ".nox", ".cache", ".skill-lint-cache", ".hypothesis", ".ipynb_checkpoints"}
+BYTECODE = (".pyc", ".pyo", ".pyd")
+
+OK, REFUSED, USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad arguments or an unreadable input: exit 2."""
+
+
+@dataclass
+class Collected:
+    files: dict = field(default_factory=dict)  # rel (POSIX) -> bytes
+    reasons: list = field(default_factory=list)  # (rel, line, message)
+    special: bool = False  # a pipe, socket or device was met: reading it could block
+
+
+# ---- what goes into a package ------------------------------------------------------------
+
+
+def _is_text(data: bytes) -> bool:
+    if b"\x00" in data[:8192]:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _excluded_name(name: str, is_dir: bool) -> str | None:
+    """Why a file or folder name may not be shipped, or None."""
+    if name in VCS_DIRS:
+        return "version-control folder"
+    if name in CACHE_DIRS or (is_dir and name.endswith(("_cache", "-cache"))):
+        return "cache folder"
+    if not is_dir and name.endswith(BYTECODE):
+        return "compiled Python file"
+    if name.startswith("."):
+        return "hidden folder" if is_dir else "hidden file"
+    return None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def collect(root: Path, *, allow_internal_links: bool = True) -> Collected:
+    """Every file that would be shipped from the skill at `root`, and why it cannot be.
+
+    Only SKILL.md and the four skill folders are read; anything else at the top is left out.
+    Links are never followed out of the skill; a file link inside it is stored as the file.
+    """
+    out = Collected()
+    real_root = root.resolve()
+
+    def refuse(rel, message, line=0):
+        out.reasons.append((rel, line, message))
+
+    def add_file(rel: str, path: Path):
+        try:
+            st = path.lstat()
+        except OSError as exc:
+            refuse(rel, f"cannot read: {exc.strerror or exc}")
+            return
+        if stat.S_ISLNK(st.st_mode):
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                refuse(rel, "symbolic link is broken or loops")
+                return
+            if not _inside(target, real_root):
+                refuse(rel, f"symbolic link leaves the skill (-> {os.readlink(path)})")
+                return
+            if not allow_internal_links:
+                refuse(rel, "symbolic link (a package holds regular files only)")
+                return
+            if target.is_dir():
+                refuse(rel, "symbolic link to a folder (it would be copied twice or loop); use a real folder")
+                return
+            st = target.stat()
+            path = target
+        if not stat.S_ISREG(st.st_mode):
+            out.special = True
+            refuse(rel, "not a regular file (pipe, socket or device)")
+            return
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            refuse(rel, f"cannot read: {exc.strerror or exc}")
+            return
+        if len(data) > MAX_BINARY_BYTES and not _is_text(data):
+            refuse(rel, f"binary file of {len(data):,} bytes; the limit is {MAX_BINARY_BYTES:,}")
+            return
+        out.files[rel] = data
+
+    def walk(rel_dir: str, folder: Path):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            refuse(rel_dir, f"cannot list folder: {exc.strerror or exc}")
+            return
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}"
+            is_dir = entry.is_dir(follow_symlinks=False)
+            why = _excluded_name(entry.name, is_dir)
+            if why:
+                refuse(rel + ("/" if is_dir else ""), f"{why}; remove it from the skill (it is never packaged)")
+            elif is_dir:
+                walk(rel, Path(entry.path))
+            else:
+                add_file(rel, Path(entry.path))
+
+    skill_md = root / "SKILL.md"
+    if skill_md.is_symlink() or skill_md.exists():
+        add_file("SKILL.md", skill_md)
+    else:
+        refuse("SKILL.md", "missing: a skill folder holds a SKILL.md")
+    for top in ALLOWED_DIRS:
+        folder = root / top
+        if folder.is_symlink():
+            try:
+                target = folder.resolve(strict=True)
+            except (OSError, RuntimeError):
+                refuse(top + "/", "symbolic link is broken or loops")
+                continue
+            where = "leaves the skill" if not _inside(target, real_root) else "points to another folder of the skill"
+            refuse(top + "/", f"skill folder is a symbolic link that {where} (-> {os.readlink(folder)}); use a real folder")
+            continue
+        if folder.is_dir():
+            walk(top, folder)
+        elif folder.exists():
+            refuse(top, f"'{top}' must be a folder")
+    return out
+
+
+def frontmatter_name(data: bytes):
+    """The `name` of a SKILL.md, or None."""
+    from .document import Document
+
+    try:
+        fm = Document("SKILL.md", data).frontmatter
+    except Exception:  # noqa: BLE001 - an unreadable frontmatter simply has no name
+        return None
+    if isinstance(fm.data, dict) and isinstance(fm.data.get("name"), str):
+        return fm.data["name"]
+    return None
+
+
+# ---- reporting ---------------------------------------------------------------------------
+
+
+def _display(root: Path, rel: str) -> str:
+    try:
+        return Path(os.path.relpath(root / rel)).as_posix()
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return (root / rel).as_posix()
+
+
+def _print_reasons(reasons, what: str) -> int:
+    for line in reasons:
+        print(line, file=sys.stderr)
+    print(f"skill-tools: {what}: {len(reasons)} problem(s)", file=sys.stderr)
+    return REFUSED
+
+
+# ---- package -----------------------------------------------------------------------------
+
+
+def _lint_errors(root: Path) -> list:
+    """skill-lint errors of the skill, as `path:line:col: CODE message` lines."""
+    from .config import ConfigError, load_config
+    from .discover import skill_files
+    from .engine import LintError, run
+
+    try:
+        config = load_config(root)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        result = run([skill_files(root)], config, jobs=1, cache=None)
+    except LintError as exc:
+        raise UsageError(f"skill-lint failed: {exc}") from None
+    return [(f.path, f.line, f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} (skill-lint error)")
+            for f in result.findings if f.severity == "error"]
+
+
+def _secret_lines(root: Path, files: dict) -> list:
+    from .secrets import find_secrets
+
+    found = []
+    for rel, data in sorted(files.items()):
+        if b"\x00" in data[:8192]:
+            continue
+        text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        for line, _col, what in find_secrets(text):
+            shown = _display(root, rel)
+            found.append((shown, line, f"{shown}:{line}: hard-coded secret: {what}; use a placeholder such as ${{VAR}}"))
+    return found
+
+
+def _mode(rel: str) -> int:
+    return EXEC_MODE if rel.startswith("scripts/") else FILE_MODE
+
+
+def build_zip(name: str, files: dict) -> bytes:
+    """The zip of `files` under `name/`: sorted, fixed dates and modes, so reproducible."""
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for rel in sorted(files):
+            info = zipfile.ZipInfo(f"{name}/{rel}", date_time=ZIP_DATE)
+            info.create_system = 3  # Unix, whatever the building platform
+            info.external_attr = (stat.S_IFREG | _mode(rel)) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, files[rel], compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return buf.getvalue()
+
+
+def _write_tree(folder: Path, files: dict):
+    """Write `files` into the new, empty `folder` with fixed modes and times."""
+    dirs = set()
+    for rel in sorted(files):
+        parts = PurePosixPath(rel).parts
+        for i in range(1, len(parts)):
+            dirs.add("/".join(parts[:i]))
+        path = folder.joinpath(*parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb") as fh:  # never through an existing file or link
+            fh.write(files[rel])
+        os.chmod(path, _mode(rel))
+        os.utime(path, (FIXED_MTIME, FIXED_MTIME))
+    for d in sorted(dirs, reverse=True):
+        os.chmod(folder.joinpath(*d.split("/")), DIR_MODE)
+        os.utime(folder.joinpath(*d.split("/")), (FIXED_MTIME, FIXED_MTIME))
+    os.chmod(folder, DIR_MODE)
+    os.utime(folder, (FIXED_MTIME, FIXED_MTIME))
+
+
+def _remove(path: Path):
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        path.unlink()
+
+
+def _replace_dir(staging: Path, dest: Path):
+    """Move `staging` to `dest`, removing what was there, with the old copy kept until the end."""
+    old = None
+    if os.path.lexists(dest):
+        old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
+        os.rmdir(old)
+        os.replace(dest, old)
+    os.replace(staging, dest)
+    if old is not None:
+        _remove(old)
+
+
+def package(skill_dir: Path, out_dir: Path) -> int:
+    root = Path(skill_dir)
+    if not root.is_dir():
+        raise UsageError(f"{root}: not a folder")
+    if not (root / "SKILL.md").exists() and not (root / "SKILL.md").is_symlink():
+        raise UsageError(f"{root}: no SKILL.md (not a skill folder)")
+    real_root = root.resolve()
+    folder_name = real_root.name
+
+    collected = collect(root)
+    reasons = [(_display(root, rel), line, f"{_display(root, rel)}{f':{line}' if line else ''}: {msg}")
+               for rel, line, msg in collected.reasons]
+    if collected.special:
+        reasons.append((_display(root, "SKILL.md"), 0,
+                        f"{_display(root, '.')}: not linted: remove the special files above first"))
+        lint = []
+    else:
+        lint = _lint_errors(root)
+    reasons += lint
+    reasons += _secret_lines(root, collected.files)
+
+    name = frontmatter_name(collected.files.get("SKILL.md", b""))
+    fm_reported = any(" FM0" in r[2] for r in lint)
+    if not fm_reported:
+        shown = _display(root, "SKILL.md")
+        if name is None:
+            reasons.append((shown, 1, f"{shown}: the frontmatter has no 'name'"))
+        elif not NAME_RE.match(name) or len(name) > 64:
+            reasons.append((shown, 1, f"{shown}: 'name' {name!r} is not a valid skill name"))
+        elif name != folder_name:
+            reasons.append((shown, 1, f"{shown}: 'name' is {name!r} but the folder is {folder_name!r}; they must match"))
+    if reasons:
+        seen, lines = set(), []
+        for _, _, text in sorted(reasons, key=lambda r: (r[0], r[1], r[2])):
+            if text not in seen:
+                seen.add(text)
+                lines.append(text)
+        return _print_reasons(lines, f"not packaged {_display(root, '.')}")
+    assert name is not None  # guaranteed by the checks above
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    real_out = out.resolve()
+    dest, zip_path = out / name, out / f"{name}.zip"
+    real_dest = real_out / name
+    for top in ALLOWED_DIRS:
+        if _inside(real_out, real_root / top):
+            raise UsageError(f"--out {out} is inside the skill's {top}/ folder; choose a folder outside it")
+    if real_dest == real_root or real_dest in real_root.parents:
+        raise UsageError(f"--out {out}: {dest} would replace the skill folder itself; choose another folder")
+
+    data = build_zip(name, collected.files)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.build-", dir=out))
+    try:
+        _write_tree(staging, collected.files)
+        _replace_dir(staging, dest)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    fd, tmp_zip = tempfile.mkstemp(prefix=f".{name}.zip-", dir=out)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp_zip, FILE_MODE)
+        if zip_path.is_dir() and not zip_path.is_symlink():
+            shutil.rmtree(zip_path)
+        os.replace(tmp_zip, zip_path)
+    finally:
+        if os.path.exists(tmp_zip):
+            os.unlink(tmp_zip)
+    total = sum(len(d) for d in collected.files.values())
+    print(f"packaged {name}: {Path(os.path.relpath(dest)).as_posix()}/ and "
+          f"{Path(os.path.relpath(zip_path)).as_posix()} ({len(collected.files)} files, {total:,} bytes)")
+    return OK
+
+
+# ---- install -----------------------------------------------------------------------------
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _unsafe_member(name: str) -> str | None:
+    """Why a zip entry name could write outside the target, or None."""
+    if not name or "\x00" in name:
+        return "empty or NUL in the name"
+    if "\\" in name:
+        return "backslash in the path"
+    if name.startswith("/") or _DRIVE.match(name):
+        return "absolute path"
+    parts = name.rstrip("/").split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        return "'..', '.' or empty path segment"
+    return None
+
+
+def read_zip(path: Path):
+    """(name, files, reasons) from a package zip, checking every entry before reading any."""
+    reasons, files = [], {}
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UsageError(f"{path}: not a readable zip: {exc}") from None
+    with zf:
+        infos = zf.infolist()
+        tops = set()
+        total = 0
+        for info in infos:
+            name = info.filename
+            why = _unsafe_member(name)
+            if why:
+                reasons.append(f"{path}: entry {name!r}: {why}; refusing the whole archive")
+                continue
+            mode = info.external_attr >> 16
+            kind = stat.S_IFMT(mode)
+            if info.is_dir():
+                if kind and kind != stat.S_IFDIR:
+                    reasons.append(f"{path}: entry {name!r}: not a folder or a regular file")
+                tops.add(name.split("/")[0])
+                continue
+            if kind == stat.S_IFLNK:
+                reasons.append(f"{path}: entry {name!r}: symbolic link; a package holds regular files only")
+                continue
+            if kind and kind != stat.S_IFREG:
+                reasons.append(f"{path}: entry {name!r}: not a regular file")
+                continue
+            parts = name.split("/")
+            tops.add(parts[0])
+            if len(parts) < 2:
+                reasons.append(f"{path}: entry {name!r}: outside the skill folder of the package")
+                continue
+            rel = "/".join(parts[1:])
+            if parts[1] not in ALLOWED_TOP or (parts[1] == "SKILL.md" and len(parts) > 2) or (
+                    parts[1] != "SKILL.md" and len(parts) < 3):
+                reasons.append(f"{path}: entry {name!r}: not part of a skill (SKILL.md, {', '.join(ALLOWED_DIRS)})")
+                continue
+            why = next((w for w in (_excluded_name(p, i < len(parts) - 1) for i, p in enumerate(parts) if i) if w), None)
+            if why:
+                reasons.append(f"{path}: entry {name!r}: {why}")
+                continue
+            if rel in files:
+                reasons.append(f"{path}: entry {name!r} appears twice")
+                continue
+            total += info.file_size
+            if total > MAX_INSTALL_BYTES:
+                reasons.append(f"{path}: more than {MAX_INSTALL_BYTES:,} bytes uncompressed")
+                break
+            files[rel] = info
+        if len(tops) != 1:
+            reasons.append(f"{path}: a package holds exactly one top folder, named after the skill "
+                           f"(found: {', '.join(sorted(tops)) or 'nothing'})")
+        if reasons:
+            return None, {}, reasons
+        name = tops.pop()
+        data = {}
+        for rel, info in files.items():
+            try:
+                with zf.open(info) as fh:
+                    content = fh.read(info.file_size + 1)
+            except (zipfile.BadZipFile, RuntimeError, EOFError, OSError, ValueError, NotImplementedError,
+                    zlib.error) as exc:
+                return None, {}, [f"{path}: entry {info.filename!r}: cannot read: {exc}"]
+            if len(content) != info.file_size:
+                return None, {}, [f"{path}: entry {info.filename!r}: size differs from its header"]
+            data[rel] = content
+        return name, data, []
+
+
+def _tree(folder: Path) -> dict:
+    """rel -> bytes of every file of an installed folder (links and special files as markers)."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        for n in dirnames + filenames:
+            p = Path(dirpath) / n
+            rel = p.relative_to(folder).as_posix()
+            if p.is_symlink():
+                out[rel] = ("link", os.readlink(p))
+            elif n in filenames:
+                out[rel] = p.read_bytes() if p.is_file() else ("special",)
+    return out
+
+
+def install(package_path: Path, target: Path, force: bool = False) -> int:
+    src = Path(package_path)
+    if src.is_file():
+        name, files, problems = read_zip(src)
+        if problems:
+            return _print_reasons(problems, f"not installed {src}")
+    elif src.is_dir():
+        collected = collect(src, allow_internal_links=False)
+        if collected.reasons:
+            lines = [f"{_display(src, rel)}: {msg}" for rel, _, msg in collected.reasons]
+            return _print_reasons(lines, f"not installed {src}")
+        name, files = src.resolve().name, collected.files
+    else:
+        raise UsageError(f"{src}: no such package (a built folder or a .zip)")
+
+    problems = []
+    if "SKILL.md" not in files:
+        problems.append(f"{src}: no SKILL.md in the package")
+    elif frontmatter_name(files["SKILL.md"]) != name:
+        problems.append(f"{src}: SKILL.md 'name' is {frontmatter_name(files['SKILL.md'])!r} "
+                        f"but the package folder is {name!r}")
+    if not NAME_RE.match(name or "") or len(name) > 64:
+        problems.append(f"{src}: {name!r} is not a valid skill name")
+    if problems:
+        return _print_reasons(problems, f"not installed {src}")
+
+    target = Path(target).expanduser()
+    if os.path.lexists(target) and not target.is_dir():
+        raise UsageError(f"--target {target}: not a folder")
+    target.mkdir(parents=True, exist_ok=True)
+    dest = target / name
+    if dest.is_symlink():
+        return _print_reasons([f"{dest}: is a symbolic link; remove it first (never written through)"],
+                              f"not installed {src}")
+    if os.path.lexists(dest):
+        if not dest.is_dir():
+            existing = None
+        else:
+            try:
+                existing = _tree(dest)
+            except OSError:
+                existing = None
+        if existing == files:
+            print(f"{name} is already installed in {dest} (identical)")
+            return OK
+        if not force:
+            return _print_reasons([f"{dest}: a different install of {name} exists; use --force to replace it"],
+                                  f"not installed {src}")
+
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.install-", dir=target))
+    try:
+        real_staging = staging.resolve()
+        for rel in files:  # belt and braces: every path stays inside the staging folder
+            p = (real_staging / rel).resolve()
+            if not _inside(p, real_staging) or p == real_staging:
+                raise UsageError(f"{src}: entry {rel!r} leaves the target folder")
+        _write_tree(staging, files)
+        _replace_dir(staging, dest)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    print(f"installed {name} into {dest} ({len(files)} files)")
+    return OK
+
+
+# ---- command line ------------------------------------------------------------------------
+
+
+def _run(func, *args) -> int:
+    try:
+        return func(*args)
+    except UsageError as exc:
+        print(f"skill-tools: {exc}", file=sys.stderr)
+        return USAGE
+    except OSError as exc:
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"skill-tools: cannot write or read{where}: {exc.strerror or exc}", file=sys.stderr)
+        return USAGE
+
+
+def _package_cmd(args) -> int:
+    return _run(package, Path(args.skill_dir), Path(args.out))
+
+
+def _install_cmd(args) -> int:
+    return _run(install, Path(args.package), Path(args.target), args.force)
+
+
+def add_commands(subparsers) -> None:
+    p = subparsers.add_parser(
+        "package", help="build DIST/<name>/ and a reproducible DIST/<name>.zip from a clean skill",
+        description="Build DIST/<name>/ and DIST/<name>.zip from SKILL.md, references/, templates/, scripts/ "
+                    "and assets/. Refuses (exit 1) a skill with skill-lint errors, secrets, hidden, VCS or "
+                    "cache files, symbolic links leaving the skill, or large binary files.",
+    )
+    p.add_argument("skill_dir", nargs="?", default=".", metavar="SKILL_DIR", help="skill folder (default: .)")
+    p.add_argument("--out", default="dist", metavar="DIST", help="output folder (default: dist)")
+    p.set_defaults(func=_package_cmd)
+
+    i = subparsers.add_parser(
+        "install", help="copy a built package folder or zip into DIR/<name>/",
+        description="Copy a package (folder or .zip built by `skill-tools package`) into DIR/<name>/, "
+                    "never writing outside DIR. Refuses (exit 1) unsafe archives and an existing, "
+                    "different install unless --force.",
+    )
+    i.add_argument("package", metavar="PACKAGE", help="built folder or .zip")
+    i.add_argument("--target", required=True, metavar="DIR", help="skills folder, e.g. ~/.claude/skills")
+    i.add_argument("--force", action="store_true", help="replace an existing, different install")
+    i.set_defaults(func=_install_cmd)
