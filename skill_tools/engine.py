@@ -18,6 +18,7 @@ from .model import ERROR, Finding, Hit
 from .rules import FILE, SKILL, all_rules, matches
 
 PARALLEL_MIN_FILES = 48
+MAX_LINK_HOPS = 10  # rounds of following links to files outside the standard folders
 
 
 @dataclass
@@ -144,14 +145,9 @@ def _display(root: Path, rel: str) -> str:
         return (root / rel).as_posix()
 
 
-def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None, extra=None) -> Result:
-    """Lint `skills` (SkillSource list). `only`: paths to report on (single files).
-    `extra`: {(skill index, rel): [(code, Hit)]} from other checkers (--verify-imports)."""
-    tasks, keys, results = [], {}, {}
-    for s_index, skill in enumerate(skills):
-        for rel, path in skill.files:
-            tasks.append((s_index, rel, path, skill.folder_name))
-    pending = []
+def _check_all(tasks, results, config, jobs, cache):
+    """Check files, from the cache where possible, in parallel when there are many."""
+    keys, pending = {}, []
     for t in tasks:
         s_index, rel, path, name = t
         if cache is not None:
@@ -179,6 +175,57 @@ def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None,
         results[(s_index, rel)] = out
         if cache is not None:
             cache.put(keys[(s_index, rel)], out)
+
+
+def _linked_extras(skills, results) -> list:
+    """Files inside a skill folder, outside its standard folders, that its files link to.
+
+    They are part of the skill (Claude follows the link; the packager ships them), so they are
+    checked too, and so are the files they link to in turn.
+    """
+    from .rules.links import Target
+
+    tasks = []
+    for s_index, skill in enumerate(skills):
+        known = {rel for rel, _ in skill.files}
+        new = []
+        for rel in sorted(known):
+            res = results.get((s_index, rel))
+            if res is None:
+                continue
+            for link in res.facts.links:
+                target = Target(rel, link.target)
+                path = target.path
+                if (target.external or target.absolute or target.escapes or target.installed or path in known
+                        or any(part.startswith(".") for part in path.split("/"))):
+                    continue
+                full = Path(skill.root) / path
+                if full.is_dir() and not full.is_symlink():
+                    skill.paths = skill.paths | {path}  # LK003 names it: folders are not followed
+                if full.is_symlink() or not full.is_file():
+                    continue
+                known.add(path)
+                new.append((path, full))
+        if new:
+            skill.files = skill.files + new
+            parents = {"/".join(p.split("/")[:i]) for p, _ in new for i in range(1, p.count("/") + 1)}
+            skill.paths = skill.paths | {p for p, _ in new} | parents
+            tasks += [(s_index, rel, full, skill.folder_name) for rel, full in new]
+    return tasks
+
+
+def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None, extra=None) -> Result:
+    """Lint `skills` (SkillSource list). `only`: paths to report on (single files).
+    `extra`: {(skill index, rel): [(code, Hit)]} from other checkers (--verify-imports)."""
+    results: dict = {}
+    tasks = [(i, rel, path, skill.folder_name) for i, skill in enumerate(skills) for rel, path in skill.files]
+    checked = 0
+    for _ in range(MAX_LINK_HOPS):
+        if not tasks:
+            break
+        checked += len(tasks)
+        _check_all(tasks, results, config, jobs, cache)
+        tasks = _linked_extras(skills, results)
 
     rules = all_rules()
     findings, stats = [], {"python_blocks": 0, "fragments": 0, "fences": 0, "templates": 0, "skills": len(skills)}
@@ -211,7 +258,7 @@ def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None,
         findings = [f for f in findings if Path(f.path).resolve() in wanted]
     findings = [f for f in findings if _selected(f, config)]
     findings.sort(key=Finding.sort_key)
-    return Result(findings, len(tasks), stats)
+    return Result(findings, checked, stats)
 
 
 def _suppress(hits, ranges, config):

@@ -136,25 +136,25 @@ class Template:
 
     @cached_property
     def parsed(self):
-        """(jinja AST, None) or (None, (line, message))."""
+        """(jinja AST, None) or (None, (line, message)). Compile-time checks (a block
+        defined twice, ...) run here too, through `find_undeclared_variables`."""
         import jinja2
+        from jinja2 import meta
 
         env = _environment()
         try:
-            return env.parse(self.text), None
+            tree = env.parse(self.text)
+            self._used = set(meta.find_undeclared_variables(tree)) - {"range", "loop"}
+            return tree, None
         except jinja2.TemplateSyntaxError as exc:
             return None, (exc.lineno or 1, exc.message or "syntax error")
         except RecursionError:
             return None, (1, "template nested too deeply")
 
-    @cached_property
+    @property
     def used(self) -> set:
-        from jinja2 import meta
-
         tree, _ = self.parsed
-        if tree is None:
-            return set()
-        return set(meta.find_undeclared_variables(tree)) - {"range", "loop"}
+        return self._used if tree is not None else set()
 
     def examples(self) -> dict:
         return {name: var.example for name, var in self.variables.items() if var.has_example}

@@ -37,6 +37,7 @@ class Target:
         self.escapes = self.path == ".." or self.path.startswith("../")
         top = self.path.split("/", 1)[0]
         self.installed = self.path == "SKILL.md" or top in SKILL_DIRS
+        self.hidden = any(part.startswith(".") and part != ".." for part in self.path.split("/"))
 
 
 def _links(skill):
@@ -68,7 +69,7 @@ class LinkTargetMissing(LinkRule):
 
     def check(self, skill, ctx):
         for rel, link, target in _local(skill):
-            if target.installed and target.path not in skill.paths:
+            if target.path not in skill.paths and not target.hidden:
                 yield rel, Hit(link.line, link.column, f"link target '{link.target}' does not exist")
 
 
@@ -98,10 +99,12 @@ class AnchorMissing(LinkRule):
 
 @register
 class LinkOutsideSkill(LinkRule):
-    """A link leaves the skill folder, or points to a file that is not installed with it.
+    """A link leaves the skill folder, or points to a hidden file or to a folder outside the
+    skill's standard folders.
 
-    A skill is installed as SKILL.md plus references/, templates/, scripts/ and assets/;
-    anything else (README.md, ../shared/x.md, tests/) is missing once installed.
+    A skill is installed as its folder: SKILL.md, references/, templates/, scripts/, assets/
+    and the other files its documents link to. A link out of the folder (`../shared/x.md`),
+    to a hidden file (`.env`) or to a folder such as `tests/` is missing once installed.
     """
 
     code, name = "LK003", "link-outside-skill"
@@ -114,9 +117,11 @@ class LinkOutsideSkill(LinkRule):
                 continue
             if target.escapes:
                 yield rel, Hit(link.line, link.column, f"link '{link.target}' leaves the skill folder")
-            elif not target.installed:
+            elif target.hidden:
+                yield rel, Hit(link.line, link.column, f"link '{link.target}' points to a hidden file, never installed")
+            elif not target.installed and target.path in skill.paths and target.path not in skill.files:
                 yield rel, Hit(link.line, link.column,
-                               f"link '{link.target}' points outside SKILL.md, references/, templates/, scripts/, assets/")
+                               f"link '{link.target}' points to a folder outside references/, templates/, scripts/, assets/")
 
 
 @register
