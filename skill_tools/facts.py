@@ -4,14 +4,17 @@ between processes: anchors, links, path mentions and suppression ranges.
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 from dataclasses import dataclass, field
 
-from .document import MARKDOWN, OTHER
+from .document import MARKDOWN, OTHER, PYTHON, SHELL
 
 SKILL_DIRS = ("references", "templates", "scripts", "assets")
 
+_MODULE_RUN = re.compile(r"-m\s+((?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*)")  # python -m scripts.run_loop
+_FILE_NAME = re.compile(r"(?<![\w.-])[\w-][\w.-]*\.[A-Za-z][A-Za-z0-9]{0,9}\b")
 _PATH_TOKEN = re.compile(r"(?<![\w/.:-])((?:\.\.?/)*(?:[\w.-]+/)+[\w.-]*)")
 
 
@@ -48,13 +51,19 @@ class SkillFacts:
 
 
 def mentions_in(doc) -> frozenset:
-    """Paths a text names, resolved against the skill root and against the file's folder."""
+    """Paths a text names, resolved against the skill root and against the file's folder.
+    A Python file also names the modules it imports and the paths in its string literals."""
     if doc.kind == OTHER:
         return frozenset()
     here = posixpath.dirname(doc.rel)
+    tokens = [m.group(1).rstrip("/.") for m in _PATH_TOKEN.finditer(doc.text)]
+    tokens += [m.group(1).replace(".", "/") + ".py" for m in _MODULE_RUN.finditer(doc.text)]
+    if doc.kind == PYTHON:
+        tokens += _python_names(doc.text, here)
+    if doc.kind in (PYTHON, SHELL):  # scripts name their siblings: "$SCRIPT_DIR/data.tar.gz"
+        tokens += [posixpath.join(here, m.group(0)) for m in _FILE_NAME.finditer(doc.text)]
     out = set()
-    for m in _PATH_TOKEN.finditer(doc.text):
-        token = m.group(1).rstrip("/.")
+    for token in tokens:
         if not token:
             continue
         for base in ("", here):
@@ -62,6 +71,30 @@ def mentions_in(doc) -> frozenset:
             if not path.startswith(".."):
                 out.add(path)
     return frozenset(out)
+
+
+def _python_names(text: str, here: str) -> list:
+    """Sibling modules a script imports (`from validators import base` -> validators/base.py)
+    and short string literals (`Path(__file__).parent / "schemas"`)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            if isinstance(node, ast.ImportFrom):
+                modules += [f"{node.module}.{a.name}" if node.module else a.name for a in node.names]
+            up = "../" * max(0, getattr(node, "level", 0) - 1)
+            for module in modules:
+                parts = [p for p in module.split(".") if p]
+                for i in range(1, len(parts) + 1):
+                    stem = up + "/".join(parts[:i])
+                    out += [stem + ".py", stem + "/__init__.py", stem]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and 0 < len(node.value) < 200 and "\n" not in node.value:
+            out.append(node.value.strip("/"))
+    return out
 
 
 def suppression_ranges(doc) -> tuple:

@@ -45,11 +45,20 @@ def is_placeholder(value: str) -> bool:
     return not value or bool(_PLACEHOLDER.match(value)) or value.lower() in _NOT_VALUES or len(value) < 4
 
 
-_NOT_SECRET_KEY = re.compile(r"(?i)(?:_|-)(?:path|file|env|name|id|var|url|uri|endpoint|type|field|key_id|length|ttl)$")
+_NOT_SECRET_KEY = re.compile(
+    r"(?i)(?:(?:_|-)(?:path|file|env|name|id|var|url|uri|endpoint|type|field|key_id|length|ttl|count)$"
+    r"|(?:password|secret|token|key)s$"  # plurals are counts or collections: "tokens": "+1700"
+    r"|(?:max|min|num|total|usage)[_-])"
+)
 
 
 def _secret_key(key: str) -> bool:
     return not _NOT_SECRET_KEY.search(key)
+
+
+def _secret_value(value: str) -> bool:
+    """A literal that could be a credential: not a placeholder, has a letter, 6+ characters."""
+    return not is_placeholder(value) and len(value) >= 6 and any(c.isalpha() for c in value)
 
 
 def find_secrets(text: str):
@@ -63,8 +72,8 @@ def find_secrets(text: str):
             if not is_placeholder(unquote(m.group(2))):  # %3Cpassword%3E is <password>
                 yield n, m.start(2) + 1, "password written into a connection URI"
         for m in _ASSIGN_QUOTED.finditer(line):
-            if _secret_key(m.group(1)) and not is_placeholder(m.group(3)):
+            if _secret_key(m.group(1)) and _secret_value(m.group(3)):
                 yield n, m.start(3) + 1, f"literal value for '{m.group(1)}'"
         m = _ASSIGN_BARE.match(line)
-        if m and _secret_key(m.group(1)) and not is_placeholder(m.group(2)) and not m.group(2).startswith(("{", "[", "!")):
+        if m and _secret_key(m.group(1)) and _secret_value(m.group(2)) and not m.group(2).startswith(("{", "[", "!")):
             yield n, m.start(2) + 1, f"literal value for '{m.group(1)}'"

@@ -405,3 +405,21 @@ def test_readme_rule_table_matches_the_rules():
     readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
     for code, rule in all_rules().items():
         assert f"| {code} | {rule.name} | {rule.severity} |" in readme, code
+
+
+def test_scripts_reach_files_by_import_module_run_and_name(tmp_path, capsys):
+    skill = write_skill(tmp_path, {
+        "SKILL.md": SKILL_MD + "\nRun `python -m scripts.main` and see [editing](editing.md).\n",
+        "editing.md": "# Editing\n\nSee [missing](nope.md).\n",
+        "scripts/__init__.py": "",
+        "scripts/main.py": "from pathlib import Path\n\nfrom scripts.lib import helper\n\nprint(helper, Path(__file__).parent / 'schemas')\n",
+        "scripts/lib.py": "helper = 1\n",
+        "scripts/schemas/a.xsd": "<x/>\n",
+        "scripts/run.sh": "tar xzf \"$(dirname \"$0\")/data.tar.gz\"\n",
+        "scripts/data.tar.gz": b"\x1f\x8b\x08\x00",
+        "scripts/orphan.py": "x = 1\n",
+    })
+    _, findings, _ = lint(capsys, skill)
+    got = sorted((f["path"].split("my-skill/")[1], f["code"]) for f in findings)
+    # run.sh itself is named by nothing; editing.md is linked, so it is checked too
+    assert got == [("editing.md", "LK001"), ("scripts/orphan.py", "LK010"), ("scripts/run.sh", "LK010")]

@@ -177,7 +177,8 @@ class FileUnreachable(LinkRule):
 
     Claude only finds files that SKILL.md (or a reference) points to; an orphan is dead
     weight in every install, or a link someone forgot to write. Naming a file's folder
-    (`templates/dagster/`) counts.
+    (`templates/dagster/`) counts, and so does a script importing a module, running it with
+    `python -m`, or naming a sibling file. Package markers (`__init__.py`) are exempt.
     """
 
     code, name = "LK010", "file-unreachable"
@@ -187,6 +188,8 @@ class FileUnreachable(LinkRule):
     def check(self, skill, ctx):
         referrers = _referrers(skill)
         for rel in sorted(skill.files):
+            if rel.endswith("/__init__.py"):
+                continue
             if rel.split("/", 1)[0] in SKILL_DIRS and not _reached_by(rel, referrers, exclude=rel):
                 yield rel, Hit(1, 1, f"'{rel}' is not linked or named from any file of the skill")
 
