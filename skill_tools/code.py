@@ -54,7 +54,6 @@ class CodeUnit:
         """(tree, None) or (None, (line, col, message))."""
         try:
             tree = ast.parse(self.source)
-            compile(tree, "<block>", "exec", dont_inherit=True)
         except SyntaxError as exc:
             line = exc.lineno or 1
             return None, (line, exc.offset or 1, exc.msg)
@@ -110,11 +109,22 @@ def fence_unit(fence) -> CodeUnit:
 # ---- Python checks ------------------------------------------------------------------
 
 
+# Errors the compiler raises after parsing ('return' outside function, ...): pyflakes finds
+# them on the tree it reads anyway, so the block is never compiled to bytecode.
+_COMPILE_ERRORS = ("ReturnOutsideFunction", "YieldOutsideFunction", "BreakOutsideLoop",
+                   "ContinueOutsideLoop", "DuplicateArgument", "ImportStarNotPermitted")
+
+
 def syntax_problems(unit: CodeUnit):
     _, error = unit.python_tree
     if error:
         line, col, msg = error
         yield unit.file_line(line), col, f"Python syntax error: {msg}"
+        return
+    for msg in unit.flakes:
+        if type(msg).__name__ in _COMPILE_ERRORS:
+            text = msg.message % msg.message_args
+            yield unit.file_line(msg.lineno), msg.col + 1, f"Python syntax error: {text}"
 
 
 def undefined_names(unit: CodeUnit):
@@ -187,7 +197,7 @@ def deprecated_uses(unit: CodeUnit, rules) -> list:
         return []
     found = []
     aliases = {}
-    for node in ast.walk(tree):
+    for node in tree.body:  # module-level imports name the aliases (`import dagster as dg`)
         if isinstance(node, ast.Import):
             for alias in node.names:
                 aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]

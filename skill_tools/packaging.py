@@ -5,10 +5,15 @@
 
 `package` builds `DIST/<name>/` and a deterministic `DIST/<name>.zip` (sorted entries, fixed
 timestamps and permissions: two builds of the same skill are byte-identical) from SKILL.md,
-references/, templates/, scripts/ and assets/ and nothing else. It refuses, with one line per
-reason, a skill that skill-lint finds errors in, a file holding a credential, a hidden file or
-folder, a version-control or cache folder, compiled Python, a symbolic link leaving the skill,
-a special file (pipe, socket, device) and a binary file over `MAX_BINARY_BYTES`.
+references/, templates/, scripts/ and assets/, plus the files inside the skill folder that those
+link to (skill-lint checks them as part of the skill, so they ship too); nothing else. It
+refuses, with one line per reason, a skill that skill-lint finds errors in, a file holding a
+credential (outside a `skill-lint-disable CB030` range), a hidden file or folder, a
+version-control or cache folder, compiled Python, a symbolic link leaving the skill, a special
+file (pipe, socket, device) and a binary file over `MAX_BINARY_BYTES`.
+
+`<name>` is the frontmatter `name`; it must equal the skill's folder name, except at the root of
+a git checkout (whoever clones picks that folder's name), as for skill-lint's FM013.
 
 `install` copies a built folder or zip into `DIR/<name>/`. It never writes outside DIR: zip
 entries with absolute paths, `..`, backslashes, symbolic links or special files are refused,
@@ -89,10 +94,11 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def collect(root: Path, *, allow_internal_links: bool = True) -> Collected:
+def collect(root: Path, *, allow_internal_links: bool = True, extras=(), everything: bool = False) -> Collected:
     """Every file that would be shipped from the skill at `root`, and why it cannot be.
 
-    Only SKILL.md and the four skill folders are read; anything else at the top is left out.
+    SKILL.md, the four skill folders and the `extras` (skill-relative paths of linked files) are
+    read; anything else at the top is left out, unless `everything` (a built package folder).
     Links are never followed out of the skill; a file link inside it is stored as the file.
     """
     out = Collected()
@@ -160,6 +166,40 @@ def collect(root: Path, *, allow_internal_links: bool = True) -> Collected:
         add_file("SKILL.md", skill_md)
     else:
         refuse("SKILL.md", "missing: a skill folder holds a SKILL.md")
+    for rel in sorted(set(extras)):
+        parts = rel.split("/")
+        why = next((w for w in (_excluded_name(p, i < len(parts) - 1) for i, p in enumerate(parts)) if w), None)
+        if why:
+            refuse(rel, f"{why}; remove it from the skill (it is never packaged)")
+            continue
+        path = root.joinpath(*parts)
+        try:
+            parent = path.parent.resolve(strict=True)
+        except (OSError, RuntimeError):
+            refuse(rel, "cannot resolve its folder")
+            continue
+        if not _inside(parent, real_root):
+            refuse(rel, "reached through a symbolic link that leaves the skill")
+            continue
+        add_file(rel, path)
+    if everything:
+        try:
+            tops = sorted(os.scandir(root), key=lambda e: e.name)
+        except OSError as exc:
+            refuse(".", f"cannot list folder: {exc.strerror or exc}")
+            tops = []
+        for entry in tops:
+            if entry.name == "SKILL.md":
+                continue
+            is_dir = entry.is_dir(follow_symlinks=False)
+            why = _excluded_name(entry.name, is_dir)
+            if why:
+                refuse(entry.name + ("/" if is_dir else ""), f"{why}; not part of a skill package")
+            elif is_dir:
+                walk(entry.name, Path(entry.path))
+            else:
+                add_file(entry.name, Path(entry.path))
+        return out
     for top in ALLOWED_DIRS:
         folder = root / top
         if folder.is_symlink():
@@ -211,8 +251,12 @@ def _print_reasons(reasons, what: str) -> int:
 # ---- package -----------------------------------------------------------------------------
 
 
-def _lint_errors(root: Path) -> list:
-    """skill-lint errors of the skill, as `path:line:col: CODE message` lines."""
+def _lint(root: Path):
+    """(skill-lint errors as (path, line, text) triples, the linted SkillSource).
+
+    The engine adds to the source the files outside the standard folders that the skill links
+    to: they are part of the skill, so they are shipped too.
+    """
     from .config import ConfigError, load_config
     from .discover import skill_files
     from .engine import LintError, run
@@ -221,15 +265,34 @@ def _lint_errors(root: Path) -> list:
         config = load_config(root)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    source = skill_files(root)
     try:
-        result = run([skill_files(root)], config, jobs=1, cache=None)
+        result = run([source], config, jobs=1, cache=None)
     except LintError as exc:
         raise UsageError(f"skill-lint failed: {exc}") from None
-    return [(f.path, f.line, f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} (skill-lint error)")
-            for f in result.findings if f.severity == "error"]
+    errors = [(f.path, f.line, f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} (skill-lint error)")
+              for f in result.findings if f.severity == "error"]
+    return errors, source
+
+
+def _cb030_suppressed(rel: str, data: bytes) -> set:
+    """Lines of a Markdown file inside `skill-lint-disable` ranges that cover CB030."""
+    from .document import MARKDOWN, Document
+    from .facts import suppression_ranges
+    from .rules import matches
+
+    doc = Document(rel, data)
+    if doc.kind != MARKDOWN or doc.binary:
+        return set()
+    lines = set()
+    for s in suppression_ranges(doc):
+        if not s.codes or matches("CB030", s.codes):
+            lines.update(range(s.start, s.end + 1))
+    return lines
 
 
 def _secret_lines(root: Path, files: dict) -> list:
+    """Credentials anywhere in the shipped text files (prose too, not only code blocks)."""
     from .secrets import find_secrets
 
     found = []
@@ -239,7 +302,13 @@ def _secret_lines(root: Path, files: dict) -> list:
         text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
         if text.startswith("\ufeff"):
             text = text[1:]
-        for line, _col, what in find_secrets(text):
+        hits = list(find_secrets(text))
+        if not hits:
+            continue
+        suppressed = _cb030_suppressed(rel, data)
+        for line, _col, what in hits:
+            if line in suppressed:
+                continue
             shown = _display(root, rel)
             found.append((shown, line, f"{shown}:{line}: hard-coded secret: {what}; use a placeholder such as ${{VAR}}"))
     return found
@@ -312,17 +381,19 @@ def package(skill_dir: Path, out_dir: Path) -> int:
     if not (root / "SKILL.md").exists() and not (root / "SKILL.md").is_symlink():
         raise UsageError(f"{root}: no SKILL.md (not a skill folder)")
     real_root = root.resolve()
-    folder_name = real_root.name
 
     collected = collect(root)
+    folder_name = real_root.name
+    if collected.special:  # reading a pipe blocks: do not hand the skill to the linter
+        lint = [(_display(root, "."), 0, f"{_display(root, '.')}: not linted: remove the special files first")]
+    else:
+        lint, source = _lint(root)
+        folder_name = getattr(source, "folder_name", folder_name)  # "" at the root of a git checkout
+        extras = [rel for rel, _ in source.files if rel.split("/", 1)[0] not in ALLOWED_TOP]
+        if extras:
+            collected = collect(root, extras=extras)
     reasons = [(_display(root, rel), line, f"{_display(root, rel)}{f':{line}' if line else ''}: {msg}")
                for rel, line, msg in collected.reasons]
-    if collected.special:
-        reasons.append((_display(root, "SKILL.md"), 0,
-                        f"{_display(root, '.')}: not linted: remove the special files above first"))
-        lint = []
-    else:
-        lint = _lint_errors(root)
     reasons += lint
     reasons += _secret_lines(root, collected.files)
 
@@ -334,7 +405,7 @@ def package(skill_dir: Path, out_dir: Path) -> int:
             reasons.append((shown, 1, f"{shown}: the frontmatter has no 'name'"))
         elif not NAME_RE.match(name) or len(name) > 64:
             reasons.append((shown, 1, f"{shown}: 'name' {name!r} is not a valid skill name"))
-        elif name != folder_name:
+        elif folder_name and name != folder_name:
             reasons.append((shown, 1, f"{shown}: 'name' is {name!r} but the folder is {folder_name!r}; they must match"))
     if reasons:
         seen, lines = set(), []
@@ -402,7 +473,10 @@ def _unsafe_member(name: str) -> str | None:
 
 
 def read_zip(path: Path):
-    """(name, files, reasons) from a package zip, checking every entry before reading any."""
+    """(name, files, reasons) from a package zip, checking every entry before reading any.
+
+    Entries must sit under one top folder (the skill's name), as regular files or folders, with
+    no absolute path, no `..`, no backslash, nothing hidden and no VCS or cache folder."""
     reasons, files = [], {}
     try:
         zf = zipfile.ZipFile(path)
@@ -437,13 +511,9 @@ def read_zip(path: Path):
                 reasons.append(f"{path}: entry {name!r}: outside the skill folder of the package")
                 continue
             rel = "/".join(parts[1:])
-            if parts[1] not in ALLOWED_TOP or (parts[1] == "SKILL.md" and len(parts) > 2) or (
-                    parts[1] != "SKILL.md" and len(parts) < 3):
-                reasons.append(f"{path}: entry {name!r}: not part of a skill (SKILL.md, {', '.join(ALLOWED_DIRS)})")
-                continue
             why = next((w for w in (_excluded_name(p, i < len(parts) - 1) for i, p in enumerate(parts) if i) if w), None)
             if why:
-                reasons.append(f"{path}: entry {name!r}: {why}")
+                reasons.append(f"{path}: entry {name!r}: {why}; not part of a skill package")
                 continue
             if rel in files:
                 reasons.append(f"{path}: entry {name!r} appears twice")
@@ -494,7 +564,7 @@ def install(package_path: Path, target: Path, force: bool = False) -> int:
         if problems:
             return _print_reasons(problems, f"not installed {src}")
     elif src.is_dir():
-        collected = collect(src, allow_internal_links=False)
+        collected = collect(src, allow_internal_links=False, everything=True)
         if collected.reasons:
             lines = [f"{_display(src, rel)}: {msg}" for rel, _, msg in collected.reasons]
             return _print_reasons(lines, f"not installed {src}")

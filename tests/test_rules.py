@@ -57,6 +57,8 @@ CASES = {
     "LK012": ({"SKILL.md": SKILL_MD + "\nRender `templates/nope.py.j2`.\n"}, "SKILL.md", 9, {}),
     "CB001": (ref("```\nls\n```\n"), "references/guide.md", 3, ref("```bash\nls\n```\n")),
     "CB010": (ref("```python\ndef f():\nreturn 1\n```\n"), "references/guide.md", 5, ref("```python\ndef f():\n    return 1\n```\n")),
+    "CB010/compile": (ref("```python\nfor x in []:\n    pass\nbreak\n```\n"), "references/guide.md", 6,
+                      ref("```python\nfor x in []:\n    break\n```\n")),
     "CB011": (ref("```python\nprint(orders)\n```\n"), "references/guide.md", 4, ref("```python\norders = []\nprint(orders)\n```\n")),
     "CB012": (ref("```python\nimport os\n\nprint(1)\n```\n"), "references/guide.md", 4, ref("```python\nimport os\n\nprint(os.sep)\n```\n")),
     "CB013": (ref("```python\nfrom airflow.decorators import dag\n\nprint(dag)\n```\n"), "references/guide.md", 4,

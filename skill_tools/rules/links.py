@@ -41,9 +41,13 @@ class Target:
 
 
 def _links(skill):
-    for rel, facts in sorted(skill.files.items()):
-        for link in facts.links:
-            yield rel, link, Target(rel, link.target)
+    """Every link of the skill with its resolved target, resolved once and shared by the rules."""
+    cached = skill.__dict__.get("_targets")
+    if cached is None:
+        cached = [(rel, link, Target(rel, link.target))
+                  for rel, facts in sorted(skill.files.items()) for link in facts.links]
+        skill.__dict__["_targets"] = cached
+    return cached
 
 
 def _local(skill):
@@ -156,8 +160,10 @@ def _referrers(skill) -> dict:
     """Skill-relative path -> the files that link to it or name it."""
     out: dict = {}
     for rel, facts in skill.files.items():
-        for path in facts.mentions | {Target(rel, lk.target).path for lk in facts.links}:
+        for path in facts.mentions:
             out.setdefault(path, set()).add(rel)
+    for rel, _, target in _links(skill):
+        out.setdefault(target.path, set()).add(rel)
     return out
 
 
