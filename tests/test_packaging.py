@@ -157,6 +157,55 @@ def test_default_skill_dir_and_out(skill, capsys, monkeypatch):
         assert not any("/dist/" in n for n in zf.namelist())
 
 
+def test_linked_files_outside_the_standard_folders_ship(tmp_path, capsys, monkeypatch):
+    """skill-lint checks a file the skill links to as part of the skill; the package holds it."""
+    monkeypatch.chdir(tmp_path)
+    skill = make_skill(tmp_path, {"SKILL.md": SKILL_MD + "\nSee [the notes](docs/notes.md).\n",
+                                  "docs/notes.md": "# Notes\n\nAlso [more](more.md).\n",
+                                  "docs/more.md": "# More\n",
+                                  "docs/unlinked.md": "# Unlinked\n"})
+    code, out, err = package(capsys, skill, tmp_path / "dist")
+    assert code == 0, err
+    with zipfile.ZipFile(tmp_path / "dist" / f"{NAME}.zip") as zf:
+        names = zf.namelist()
+    assert f"{NAME}/docs/notes.md" in names and f"{NAME}/docs/more.md" in names
+    assert f"{NAME}/docs/unlinked.md" not in names and f"{NAME}/README.md" not in names
+    target = tmp_path / "skills"
+    code, out, err = run(capsys, "install", tmp_path / "dist" / f"{NAME}.zip", "--target", target)
+    assert code == 0, err
+    assert (target / NAME / "docs" / "more.md").read_text() == "# More\n"
+
+
+def test_secret_in_linked_extra_file_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    skill = make_skill(tmp_path, {"SKILL.md": SKILL_MD + "\nSee [the notes](docs/notes.md).\n",
+                                  "docs/notes.md": "# Notes\n\nghp_0123456789abcdefghijklmnopqrstuvwxyzAB\n"})
+    refused(capsys, skill, tmp_path, "GitHub token", "widget-maker/docs/notes.md:3")
+
+
+def test_git_checkout_root_is_packaged_under_its_name(tmp_path, capsys, monkeypatch):
+    """At the root of a git checkout the folder name is the cloner's choice (FM013 is exempt)."""
+    monkeypatch.chdir(tmp_path)
+    skill = make_skill(tmp_path, name="checkout")
+    write(skill, {"SKILL.md": SKILL_MD, ".git/HEAD": "ref: refs/heads/main\n"})
+    code, out, err = package(capsys, skill, tmp_path / "dist")
+    assert code == 0, err
+    with zipfile.ZipFile(tmp_path / "dist" / f"{NAME}.zip") as zf:
+        assert all(n.startswith(f"{NAME}/") for n in zf.namelist())
+        assert not any("/.git/" in n for n in zf.namelist())
+    assert (tmp_path / "dist" / NAME / "SKILL.md").is_file()
+
+
+def test_secret_inside_a_cb030_suppression_is_allowed(skill, tmp_path, capsys):
+    guide = GUIDE + (
+        "\n## Legacy\n\n<!-- skill-lint-disable CB030 -- shows the leaked key we rotated -->\n"
+        "```bash\nexport AWS_ACCESS_KEY_ID=AKIAIOSFODNN7REALKEY\n```\n<!-- skill-lint-enable CB030 -->\n"
+    )
+    write(skill, {"references/guide.md": guide})
+    code, out, err = package(capsys, skill, tmp_path / "dist")
+    assert code == 0, err
+
+
 def test_warnings_do_not_refuse(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     skill = make_skill(tmp_path, {"SKILL.md": SKILL_MD.replace("Use when the user asks for a widget.", "Makes widgets.")})
@@ -273,6 +322,15 @@ def test_refuses_skill_folder_symlinked_outside(skill, tmp_path, capsys):
     shutil.rmtree(skill / "assets")
     os.symlink(tmp_path / "elsewhere", skill / "assets")
     refused(capsys, skill, tmp_path, "symbolic link that leaves the skill", "widget-maker/assets")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_refuses_linked_file_behind_a_folder_symlink_leaving_the_skill(skill, tmp_path, capsys):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "notes.md").write_text("# Notes\n")
+    os.symlink(tmp_path / "elsewhere", skill / "docs")
+    write(skill, {"SKILL.md": SKILL_MD + "\nSee [notes](docs/notes.md).\n"})
+    refused(capsys, skill, tmp_path, "symbolic link", "widget-maker/docs")
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
