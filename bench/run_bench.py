@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Benchmark skill-lint against the docs linters people use, on the same corpus, in one run.
+
+    python bench/run_bench.py [--skills 200] [--runs 3] [--scaling] [--out bench/out]
+
+Generates a multi-skill corpus (bench/gen_skills_corpus.py: N skills x 10 Markdown files of
+~150 lines), then times, each as the median of --runs runs:
+  skill-lint cold   --no-cache (a true cold run: nothing read or written)
+  skill-lint warm   second run with the cache, files unchanged
+  skill-lint 1%     after touching 1% of the files (cache for the rest)
+  markdownlint-cli2 and lychee --offline --include-fragments, when installed
+    (MARKDOWNLINT_CLI2 / LYCHEE environment variables, or on PATH)
+Reports wall time, CPU time (user+sys, children included) and peak RSS of the process tree,
+and the ratios to skill-lint. With --scaling, also 20 and 2,000 skills (cold).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def measure(cmd, cwd, env=None) -> tuple:
+    """(wall s, cpu s, peak RSS MiB, exit code) of one run, the process tree included."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
+
+
+def median_of(runs, cmd, cwd, before=None, env=None) -> dict:
+    rows = []
+    for _ in range(runs):
+        if before:
+            before()
+        rows.append(measure(cmd, cwd, env))
+    return {
+        "wall": statistics.median(r[0] for r in rows),
+        "cpu": statistics.median(r[1] for r in rows),
+        "rss": max(r[2] for r in rows),
+        "exit": rows[-1][3],
+        "cmd": " ".join(str(c) for c in cmd),
+    }
+
+
+def corpus(out: Path, skills: int) -> Path:
+    target = out / f"corpus-{skills}"
+    if not (target / "skills").exists():
+        subprocess.run([sys.executable, str(HERE / "gen_skills_corpus.py"), str(target), str(skills)],
+                       check=True, stdout=subprocess.DEVNULL)
+    return target
+
+
+def skill_lint() -> list:
+    exe = shutil.which("skill-lint", path=str(Path(sys.executable).parent)) or shutil.which("skill-lint")
+    return [exe] if exe else [sys.executable, "-m", "skill_tools.cli"]
+
+
+def tool(var: str, name: str):
+    path = os.environ.get(var) or shutil.which(name)
+    return path if path and Path(path).exists() else None
+
+
+def touch_one_percent(folder: Path):
+    files = sorted(folder.rglob("*.md"))
+    step = max(1, len(files) // max(1, len(files) // 100))
+    state = {"n": 0}
+
+    def touch():
+        state["n"] += 1
+        for f in files[::step]:
+            with open(f, "a", encoding="utf-8") as fh:
+                fh.write(f"\nEdited {state['n']}.\n")
+    return touch
+
+
+def run(args) -> list:
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    lint = skill_lint()
+    sizes = [args.skills] + ([20, 2000] if args.scaling else [])
+    for n in sizes:
+        folder = corpus(out, n)
+        files = len(list(folder.rglob("*.md")))
+        label = f"{n} skills, {files} files"
+        cold = median_of(args.runs, [*lint, "--no-cache", "."], folder)
+        rows.append((label, "skill-lint cold", cold))
+        if n != args.skills:
+            continue
+        cache = out / f"cache-{n}"
+        shutil.rmtree(cache, ignore_errors=True)
+        measure([*lint, "--cache-dir", str(cache), "."], folder)
+        rows.append((label, "skill-lint warm", median_of(args.runs, [*lint, "--cache-dir", str(cache), "."], folder)))
+        rows.append((label, "skill-lint 1% touched", median_of(args.runs, [*lint, "--cache-dir", str(cache), "."], folder,
+                                                               before=touch_one_percent(folder))))
+        rows.append((label, "skill-lint serial cold", median_of(args.runs, [*lint, "--no-cache", "-j", "1", "."], folder)))
+        mdl = tool("MARKDOWNLINT_CLI2", "markdownlint-cli2")
+        if mdl:
+            rows.append((label, "markdownlint-cli2", median_of(args.runs, [mdl, "**/*.md"], folder)))
+        lychee = tool("LYCHEE", "lychee")
+        if lychee:
+            rows.append((label, "lychee --offline --include-fragments",
+                         median_of(args.runs, [lychee, "--offline", "--include-fragments", "--no-progress", "."], folder)))
+    own = measure([*lint, "--no-cache", str(ROOT)], ROOT)
+    rows.append(("this repository's bundle", "skill-lint cold", {"wall": own[0], "cpu": own[1], "rss": own[2], "exit": own[3],
+                                                                  "cmd": "skill-lint --no-cache ."}))
+    return rows
+
+
+def table(rows) -> str:
+    lines = ["| corpus | tool | wall s | CPU s | peak RSS MiB | wall vs skill-lint cold | command |",
+             "|---|---|---|---|---|---|---|"]
+    base = {label: r["wall"] for label, name, r in rows if name == "skill-lint cold"}
+    for label, name, r in rows:
+        ratio = r["wall"] / base[label] if base.get(label) else float("nan")
+        lines.append(f"| {label} | {name} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['rss']:.0f} | {ratio:.2f}x | `{r['cmd']}` |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--skills", type=int, default=200)
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--scaling", action="store_true")
+    p.add_argument("--out", default=str(HERE / "out"))
+    args = p.parse_args()
+    print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(table(run(args)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
