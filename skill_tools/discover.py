@@ -20,6 +20,7 @@ class SkillSource:
     files: list = field(default_factory=list)  # (rel, absolute path)
     paths: frozenset = frozenset()
     bad_links: list = field(default_factory=list)  # (rel, reason)
+    special_files: list = field(default_factory=list)  # (rel, reason): pipes, sockets, devices
 
     @property
     def name(self) -> str:
@@ -123,6 +124,9 @@ def skill_files(root: Path) -> SkillSource:
             if real_root != target and real_root not in target.parents:
                 source.bad_links.append((rel, f"symbolic link points outside the skill ({os.readlink(path)})"))
                 return
+        if not path.is_file() and not path.is_dir():
+            source.special_files.append((rel, "not a regular file (named pipe, socket or device); not read"))
+            return
         source.files.append((rel, path))
         paths.add(rel)
 

@@ -150,6 +150,7 @@ class Document:
             self.decode_error = (line, col, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
             text = data.decode("utf-8", errors="replace")
         self.text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.truncated_at = 0  # first line markdown-it did not parse (nesting limit)
         self.lines = self.text.split("\n")
 
     @property
@@ -208,6 +209,11 @@ class Document:
         md = _markdown()
         env: dict = {}
         tokens = md.parse(text, env)
+        # At its nesting limit markdown-it stops parsing and silently drops the rest of the
+        # file (every enclosing block claims it): say where that happened.
+        deepest = max(tokens, key=lambda t: t.level, default=None)
+        if deepest is not None and deepest.level >= MAX_NESTING - 2:
+            self.truncated_at = (deepest.map[0] + 1) if deepest.map else 1
         # Inline parsing is most of the cost; only headings and text that can hold a link,
         # an image, inline code or HTML need it.
         for i, tok in enumerate(tokens):
@@ -308,6 +314,7 @@ class Document:
 
 
 _MD = None
+MAX_NESTING = 100  # block levels; deeper content is reported (IO005), not parsed
 
 
 def _markdown():
@@ -315,7 +322,7 @@ def _markdown():
     if _MD is None:
         from markdown_it import MarkdownIt
 
-        _MD = MarkdownIt("commonmark").enable("table")
+        _MD = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
         _MD.validateLink = lambda url: True  # report file: and javascript: links, don't drop them
         _MD.core.ruler.disable(["inline", "text_join"])
     return _MD

@@ -200,9 +200,23 @@ def _linked_extras(skills, results) -> list:
                         or any(part.startswith(".") for part in path.split("/"))):
                     continue
                 full = Path(skill.root) / path
+                try:
+                    real = full.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    continue  # missing or a loop: LK001 reports the link
+                root = Path(skill.root).resolve()
+                if real != root and root not in real.parents:
+                    skill.bad_links.append((path, "linked file lies outside the skill through a symbolic link; not followed"))
+                    known.add(path)
+                    skill.paths = skill.paths | {path}  # IO003 explains it; not also LK001
+                    continue
                 if full.is_dir() and not full.is_symlink():
                     skill.paths = skill.paths | {path}  # LK003 names it: folders are not followed
-                if full.is_symlink() or not full.is_file():
+                if not full.is_file():
+                    if not full.is_dir():
+                        skill.special_files.append((path, "not a regular file (named pipe, socket or device); not read"))
+                        known.add(path)
+                        skill.paths = skill.paths | {path}
                     continue
                 known.add(path)
                 new.append((path, full))
@@ -233,6 +247,7 @@ def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None,
         facts = SkillFacts(str(skill.root), skill.name)
         facts.paths = skill.paths
         facts.bad_links = skill.bad_links
+        facts.special_files = skill.special_files
         per_file: dict = {}
         for rel, _ in skill.files:
             res = results[(s_index, rel)]

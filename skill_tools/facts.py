@@ -48,6 +48,8 @@ class SkillFacts:
     name: str  # folder name
     files: dict = field(default_factory=dict)  # rel -> FileFacts
     paths: frozenset = frozenset()  # every file and folder inside the skill folder, relative
+    bad_links: list = field(default_factory=list)  # (rel, reason): symbolic links not followed
+    special_files: list = field(default_factory=list)  # (rel, reason): pipes, sockets, devices
 
 
 def mentions_in(doc) -> frozenset:

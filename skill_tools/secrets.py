@@ -17,12 +17,15 @@ _KEY_FORMATS = [
     ("Slack token", re.compile(r"\bxox[abprs]-[0-9A-Za-z-]{10,}")),
     ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}")),
 ]
-_URI_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://([^:/?#@\s\"']+):([^@/?#\s\"']+)@")
+# Quantifiers are bounded and keys start at a boundary, so a 100 KB line stays linear.
+_URI_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]{0,30}://([^:/?#@\s\"']{1,200}):([^@/?#\s\"']{1,200})@")
 _SECRET_WORD = r"(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret)"
 _ASSIGN_QUOTED = re.compile(
-    r"(?i)([\w.-]*" + _SECRET_WORD + r"[\w.-]*)[\"']?\s*(?:=|:)\s*[bru]?([\"'])([^\"'\n]*)\2"
+    r"(?i)(?<![\w.-])([\w.-]{0,40}?" + _SECRET_WORD + r"[\w.-]{0,40})[\"']?\s{0,10}(?:=|:)\s{0,10}[bru]?([\"'])([^\"'\n]{0,500})\2"
 )
-_ASSIGN_BARE = re.compile(r"(?i)^\s*-?\s*([\w.-]*" + _SECRET_WORD + r"[\w.-]*)\s*:\s*([^\s\"'#][^\s#]*)\s*(?:#.*)?$")
+_ASSIGN_BARE = re.compile(
+    r"(?i)^\s{0,40}-?\s{0,10}([\w.-]{0,40}?" + _SECRET_WORD + r"[\w.-]{0,40})\s{0,10}:\s{0,10}([^\s\"'#][^\s#]{0,500})\s*(?:#.*)?$"
+)
 _PLACEHOLDER = re.compile(
     r"""^(?:
         \$.*                      # $VAR, ${VAR}, $(vault ...)

@@ -18,6 +18,7 @@ MAX_RANGE = 10_000  # items in one range()
 MAX_ITEMS = 200_000  # range() items in one render
 MAX_OUTPUT = 1_000_000  # characters of output
 MAX_REPEAT = 100_000  # length of "x" * n
+MAX_SECONDS = 5.0  # wall time of one render (loops that print nothing cannot be counted)
 
 _HEADER = re.compile(r"\A\s*\{#-?(.*?)-?#\}", re.S)
 
@@ -167,12 +168,43 @@ class Template:
         env = _environment()
         template = env.from_string(self.text)
         out, size = [], 0
-        for chunk in template.generate(**values):
-            size += len(chunk)
-            if size > MAX_OUTPUT:
-                raise RenderLimit(f"output over {MAX_OUTPUT} characters")
-            out.append(chunk)
+        with _deadline(MAX_SECONDS):
+            for chunk in template.generate(**values):
+                size += len(chunk)
+                if size > MAX_OUTPUT:
+                    raise RenderLimit(f"output over {MAX_OUTPUT} characters")
+                out.append(chunk)
         return "".join(out)
+
+
+class _deadline:
+    """Raise RenderLimit after `seconds` of wall time (SIGALRM; main thread on POSIX only,
+    which is where skill-lint renders: the main process or a worker's main thread)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.armed = False
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGALRM, self._expire)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            self.armed = True
+        return self
+
+    def _expire(self, signum, frame):
+        raise RenderLimit(f"render took over {self.seconds:.0f} s")
+
+    def __exit__(self, *exc):
+        if self.armed:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+        return False
 
 
 def output_language(rel: str) -> str:

@@ -97,7 +97,7 @@ def units_of(rel: str, data: bytes, config) -> list:
     if doc.kind == MARKDOWN:
         return analysis.python_units(doc.fences, config.placeholders)
     if doc.kind == PYTHON:
-        return [analysis.CodeUnit("python", doc.text, list(range(1, doc.line_count + 2)))]
+        return [analysis.CodeUnit("python", doc.text, list(range(1, max(1, doc.line_count) + 1)))]
     if doc.kind == TEMPLATE and rel.endswith(".py.j2"):
         from .rules.templates import rendered, template_of
 

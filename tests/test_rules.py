@@ -85,6 +85,7 @@ CASES = {
     "TP004": ({"templates/a.py.j2": "x = {{ n }}\nprint(x)\n", "SKILL.md": SKILL_MD + "\nUse `templates/a.py.j2`.\n"}, "templates/a.py.j2", 1, {}),
     "IO001": (ref("caf\xe9\n".encode("latin-1").decode("latin-1")), "references/guide.md", 3, {}),
     "IO002": ({"references/guide.md": b"# Guide\x00\x01\x02"}, "references/guide.md", 1, {}),
+    "IO005": (ref("> " * 120 + "deep\n\n[missing](nope.md)\n"), "references/guide.md", 3, ref("> " * 5 + "shallow\n")),
     "SL001": (ref("<!-- skill-lint-disable-next-line LK001 -- not needed -->\nText.\n"), "references/guide.md", 3, {}),
     "SL002": (ref("<!-- skill-lint-disable-next-line CB001 -->\n```\nls\n```\n"), "references/guide.md", 3,
               ref("<!-- skill-lint-disable-next-line CB001 -- shows raw output -->\n```\nls\n```\n")),
@@ -92,7 +93,7 @@ CASES = {
 # IO001 needs real Latin-1 bytes
 CASES["IO001"] = ({"references/guide.md": "# Guide\n\nCaf\xe9 au lait.\n".encode("latin-1")}, "references/guide.md", 3, {})
 # IO003 is tested in test_cli (symbolic links need the file system)
-NOT_HERE = {"IO003", "CB014"}  # CB014: tests/test_verify.py
+NOT_HERE = {"IO003", "IO004", "CB014"}  # file system: test_cli, test_hostile  # CB014: tests/test_verify.py
 
 
 def test_every_rule_has_a_case():

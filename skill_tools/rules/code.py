@@ -18,7 +18,7 @@ def python_units(doc, ctx):
     cache = doc.__dict__.setdefault("_units", {})
     if "python" not in cache:
         if doc.kind == PYTHON:
-            lines = list(range(1, doc.line_count + 2))
+            lines = list(range(1, max(1, doc.line_count) + 1))
             cache["python"] = [analysis.CodeUnit("python", doc.text, lines, placeholders=ctx.placeholders)]
         else:
             cache["python"] = analysis.python_units(doc.fences, ctx.placeholders)
@@ -30,7 +30,7 @@ def fence_units(doc, langs, kind):
     key = kind
     if key not in cache:
         if doc.kind == kind:
-            cache[key] = [analysis.CodeUnit(kind, doc.text, list(range(1, doc.line_count + 2)))]
+            cache[key] = [analysis.CodeUnit(kind, doc.text, list(range(1, max(1, doc.line_count) + 1)))]
         else:
             cache[key] = [analysis.fence_unit(f) for f in doc.fences if f.lang in langs]
     return cache[key]

@@ -23,7 +23,7 @@ class FileNotUtf8(Rule):
     good = "references/notes.md saved as UTF-8"
 
     def check(self, doc, ctx):
-        if doc.decode_error:
+        if doc.decode_error and not doc.binary:  # binary files get IO002 alone
             line, col, msg = doc.decode_error
             yield Hit(line, col, msg)
 
@@ -60,6 +60,41 @@ class SymlinkOutsideSkill(Rule):
     def check(self, skill, ctx):
         for rel, reason in getattr(skill, "bad_links", ()):
             yield rel, Hit(1, 1, reason)
+
+
+@register
+class SpecialFile(Rule):
+    """A file in the skill is not a regular file: a named pipe, a socket or a device.
+
+    Reading one can block forever; skill-lint never opens it, and it cannot be packaged.
+    """
+
+    code, name = "IO004", "special-file"
+    scope = SKILL
+    bad = "references/feed.md created with mkfifo"
+    good = "references/feed.md as a regular file"
+
+    def check(self, skill, ctx):
+        for rel, reason in getattr(skill, "special_files", ()):
+            yield rel, Hit(1, 1, reason)
+
+
+@register
+class MarkdownTooDeep(Rule):
+    """Markdown nested deeper than 100 levels (lists, quotes): the parser stops there, so the
+    rest of the file cannot be checked. The finding names the first unchecked line.
+
+    No real document nests that deep; it is an attack on the parser or a generated file.
+    """
+
+    code, name = "IO005", "markdown-too-deep"
+    bad = "a list nested 2,000 levels deep"
+    good = "at most a few levels of nesting"
+
+    def check(self, doc, ctx):
+        doc.tokens  # parse, which finds where parsing stopped
+        if doc.truncated_at:
+            yield Hit(doc.truncated_at, 1, f"Markdown nested too deeply: lines {doc.truncated_at}-{doc.line_count} were not checked")
 
 
 @register
