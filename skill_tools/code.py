@@ -39,6 +39,13 @@ class CodeUnit:
     column_offset: int = 0
     heading: str = ""
     placeholders: frozenset = field(default_factory=frozenset)
+    title: str = ""  # `python title="plugins/notifier.py"`: the file the block is, for the reader
+
+    @property
+    def provides(self) -> str:
+        """The module a titled block defines (`plugins/notifier.py` -> `notifier`), or ""."""
+        name = self.title.rsplit("/", 1)[-1]
+        return name[:-3] if name.endswith(".py") else ""
 
     def file_line(self, n: int) -> int:
         """File line of 1-based source line `n`."""
@@ -96,9 +103,17 @@ def python_units(fences, placeholders=frozenset()) -> list:
                 fragment="fragment" in fence.options,
                 heading=fence.heading,
                 placeholders=placeholders,
+                title=fence_title(fence.options),
             )
         )
     return units
+
+
+def fence_title(options) -> str:
+    for option in options:
+        if option.startswith("title="):
+            return option[len("title="):].strip("\"'")
+    return ""
 
 
 def fence_unit(fence) -> CodeUnit:

@@ -117,20 +117,26 @@ def verify_imports(skills, config, pythons) -> dict:
     unit_tops: dict = {}
     uid = 0
     for s_index, skill in enumerate(skills):
+        units = []
         for rel, path in skill.files:
             try:
                 data = Path(path).read_bytes()
             except OSError:
                 continue
-            for unit in units_of(rel, data, config):
-                uid += 1
-                tops = set()
-                for module, names, line in analysis.imported_modules(unit):
-                    imports.append((s_index, rel, line, module, names, uid))
-                    top = module.split(".")[0]
-                    if top not in stdlib:
-                        tops.add(top)
-                unit_tops[uid] = tops
+            units += [(rel, unit) for unit in units_of(rel, data, config)]
+        # a block titled `plugins/notifier.py` is the module `notifier` other blocks import
+        provided = {unit.provides for _, unit in units if unit.provides}
+        for rel, unit in units:
+            uid += 1
+            tops = set()
+            for module, names, line in analysis.imported_modules(unit):
+                top = module.split(".")[0]
+                if top in provided:
+                    continue
+                imports.append((s_index, rel, line, module, names, uid))
+                if top not in stdlib:
+                    tops.add(top)
+            unit_tops[uid] = tops
     all_tops = sorted(set().union(*unit_tops.values()) if unit_tops else set())
     with tempfile.TemporaryDirectory(prefix="skill-lint-verify-") as state:
         found = {py: _run(py, _FIND, all_tops, state) for py in pythons}

@@ -46,3 +46,14 @@ def test_rendered_templates_are_verified(tmp_path, capsys):
     skill = write_skill(tmp_path, {"templates/a.py.j2": tpl, "SKILL.md": "---\nname: my-skill\ndescription: Use when asked.\n---\n[g](references/guide.md) `templates/a.py.j2`\n"})
     _, findings, _ = lint(capsys, skill, "--verify-imports", "--python", sys.executable)
     assert [(f["code"], f["path"].split("my-skill/")[1], f["line"]) for f in findings] == [("CB014", "templates/a.py.j2", 6)]
+
+
+def test_titled_block_provides_a_module_to_other_blocks(tmp_path, capsys):
+    blocks = (
+        '```python title="plugins/my_notifier.py"\ndef notify():\n    """Send."""\n```\n\n'
+        "```python\nfrom my_notifier import notify\nfrom other_missing import thing\n\nprint(notify, thing)\n```\n"
+    )
+    skill = write_skill(tmp_path, {"references/guide.md": GUIDE + blocks})
+    _, findings, _ = lint(capsys, skill, "--verify-imports", "--python", sys.executable)
+    assert [(f["code"], f["line"]) for f in findings] == [("CB014", 13)]
+    assert "other_missing" in findings[0]["message"]
