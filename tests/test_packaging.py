@@ -334,6 +334,19 @@ def test_refuses_linked_file_behind_a_folder_symlink_leaving_the_skill(skill, tm
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_collect_never_reads_extras_behind_a_folder_symlink(skill, tmp_path):
+    """Defence in depth: even if the engine listed such a file, the packager would not read it."""
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "notes.md").write_text("# Notes\n")
+    os.symlink(tmp_path / "elsewhere", skill / "docs")
+    collected = packaging.collect(skill, extras=["docs/notes.md", "docs/.hidden.md"])
+    assert "docs/notes.md" not in collected.files
+    reasons = {rel: msg for rel, _, msg in collected.reasons}
+    assert "symbolic link that leaves the skill" in reasons["docs/notes.md"]
+    assert "hidden" in reasons["docs/.hidden.md"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
 def test_symlink_inside_the_skill_is_stored_as_a_file(skill, tmp_path, capsys):
     os.symlink("logo.png", skill / "assets" / "logo-copy.png")
     write(skill, {"SKILL.md": SKILL_MD + "\nAlso `assets/logo-copy.png`.\n"})
@@ -369,7 +382,9 @@ def test_refuses_named_pipe_without_blocking(tmp_path):
     except subprocess.TimeoutExpired:
         pytest.fail("skill-tools package blocked on a named pipe")
     assert proc.returncode == 1, proc.stderr
-    assert "widget-maker/assets/pipe" in proc.stderr and "not a regular file" in proc.stderr
+    mine = [line for line in proc.stderr.splitlines()
+            if "widget-maker/assets/pipe" in line and "not a regular file" in line and "skill-lint" not in line]
+    assert mine, proc.stderr
     assert "Traceback" not in proc.stderr
 
 
