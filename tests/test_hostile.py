@@ -175,6 +175,20 @@ def test_whitespace_only_files(tmp_path):
     assert ("templates/x/empty.txt.j2", "TP004") in found(findings)
 
 
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029"], ids=["NEL", "LS", "PS"])
+def test_unicode_line_separators_keep_line_numbers(tmp_path, separator):
+    """YAML 1.1 breaks lines at NEL, LS and PS; the file's lines (and every finding) do not."""
+    name = "sep-skill"
+    text = (f'---\ndescription: "Builds x {separator} y. Use when the user asks for x."\nname: Bad_Name\n---\n'
+            f"# Skill\n\nText {separator} more.\n\n[missing](references/nope.md)\n")
+    skill = make_skill(tmp_path, {}, name=name, skill=text)
+    code, findings, _ = run_lint(skill)
+    assert code == 1
+    lines = {(f["code"], f["line"]) for f in findings}
+    assert ("FM011", 3) in lines, findings  # `name:` is on line 3
+    assert ("LK001", 9) in lines, findings
+
+
 # ---- YAML --------------------------------------------------------------------------------
 
 
