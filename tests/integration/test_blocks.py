@@ -6,6 +6,7 @@ Prefect flows import."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .bundle import ROOT, collect, python_of, run_harness
+from .bundle import DBT_PROJECT_DIRS, ROOT, collect, python_of, run_harness
 from .conftest import COUNTS
 
 UNITS = collect()
@@ -37,7 +38,25 @@ def test_counts(block_results):
         "templates loaded": sum(1 for u in UNITS if u.template and block_results[u.id]["ok"]),
         "by engine": json.dumps({e: sum(1 for u in LOADED if u.engine == e) for e in ("dagster", "airflow", "prefect")}),
     })
-    assert len(blocks) >= 40 and sum(u.template for u in UNITS) >= 16
+    # 16 templates (*.j2) of which every Python one (*.py.j2) is a unit; prefect.yaml.j2 is not Python.
+    python_templates = sorted((ROOT / "templates").rglob("*.py.j2"))
+    assert len(blocks) >= 40 and len(list((ROOT / "templates").rglob("*.j2"))) >= 16
+    assert sum(u.template for u in UNITS) == len(python_templates) >= 15
+
+
+def test_dbt_project_paths_cover_the_bundle():
+    """Every folder a dbt-using block reaches from its own file is one the harness prepares."""
+    uses_dbt = re.compile(r"DbtProject\(|ProjectConfig\(|dbt_project_path|DbtCliResource\(project_dir")
+    relative = re.compile(r"Path\(__file__\)[\w.()]*\s*/\s*\"([^\"]+)\"")
+    seen = {}
+    for unit in LOADED:
+        if uses_dbt.search(unit.source):
+            for folder in relative.findall(unit.source):
+                seen.setdefault(folder, []).append(unit.id)
+    assert seen, "no dbt block found: the pattern is stale"
+    missing = {f: ids for f, ids in seen.items() if f not in DBT_PROJECT_DIRS}
+    assert not missing, f"dbt project folders not prepared by the harness (add to DBT_PROJECT_DIRS): {missing}"
+    assert set(DBT_PROJECT_DIRS) == set(seen), f"stale DBT_PROJECT_DIRS entries: {set(DBT_PROJECT_DIRS) - set(seen)}"
 
 
 def _lint(*args):
@@ -68,7 +87,9 @@ def test_a_wrong_import_in_a_reference_fails(tmp_path, engines):
     assert "from airflow.sdk import dag, get_current_context, task" in text
     skill.write_text(text.replace("from airflow.sdk import dag, get_current_context, task",
                                   "from airflow.sdk import dag, get_current_context, task_flow as task"))
-    proc = _lint("--verify-imports", "--python", str(python_of("airflow")), "--select", "CB014", str(bundle))
+    # Every engine: with the Airflow one alone, the Dagster and Prefect blocks do not resolve either.
+    pythons = [a for e in ("dagster", "airflow", "prefect") for a in ("--python", str(python_of(e)))]
+    proc = _lint("--verify-imports", *pythons, "--select", "CB014", str(bundle))
     findings = json.loads(proc.stdout)["findings"]
     assert proc.returncode == 1
     assert [(f["path"].endswith("SKILL.md"), f["code"]) for f in findings] == [(True, "CB014")]
