@@ -325,7 +325,7 @@ def test_markdown_nested_2000_deep(tmp_path, shape):
     elif shape == "blockquote":
         nested = "> " * 2000 + "quote\n"
     else:
-        nested = "".join("   " * i + "1. item\n" for i in range(2000))
+        nested = "1. " * 2000 + "item\n"
     skill = make_skill(tmp_path, {"references/deep.md": "# Deep\n\n" + nested + "\n[missing](nope.md)\n"})
     code, findings, _ = run_lint(skill)
     assert code == 1
@@ -353,13 +353,15 @@ def test_yaml_block_nested_2000_deep_in_frontmatter(tmp_path):
 
 def test_yaml_nested_2000_deep_in_code_blocks(tmp_path):
     flow = "[" * 2000 + "]" * 2000
-    block = "".join("  " * i + "- \n" for i in range(2000))
+    block = "- " * 2000 + "x\n"  # a block sequence 2,000 deep on one line
+    mapping = "".join(" " * i + "k:\n" for i in range(2000))  # 2,000 nested mappings, 2 MB
     guide = f"# Guide\n\n```yaml\n{flow}\n```\n\n```yaml\n{block}```\n\n```json\n{flow}\n```\n"
-    skill = make_skill(tmp_path, {"references/guide.md": guide, "assets/deep.yaml": block})
+    skill = make_skill(tmp_path, {"references/guide.md": guide, "assets/deep.yaml": mapping})
     code, findings, _ = run_lint(skill)
     assert code == 1
-    assert "CB020" in codes_at(findings, "references/guide.md")
+    assert [f["line"] for f in findings if f["code"] == "CB020" and f["rel"] == "references/guide.md"] == [4, 8]
     assert "CB021" in codes_at(findings, "references/guide.md")
+    assert "CB020" in codes_at(findings, "assets/deep.yaml")
 
 
 def test_python_nested_2000_deep(tmp_path):
@@ -430,6 +432,16 @@ def test_template_runaway_without_range_is_bounded(tmp_path, body):
     code, findings, _ = run_lint(skill)
     assert code == 1
     assert "TP002" in codes_at(findings, "templates/x/attack.txt.j2")
+
+
+def test_many_runaway_templates_are_bounded_together(tmp_path):
+    """A time limit per template is not a bound on the run: eight templates that each loop 10^10
+    times must not take eight times the per-template limit."""
+    body = "{% set l = [0] * 100000 %}{% for a in l %}{% for b in l %}{% endfor %}{% endfor %}"
+    skill = make_skill(tmp_path, {f"templates/x/attack{i}.txt.j2": HEADER + "{{ name }}\n" + body for i in range(8)})
+    code, findings, _ = run_lint(skill)
+    assert code == 1
+    assert sum(1 for f in findings if f["code"] == "TP002") == 8
 
 
 # ---- nothing is executed -----------------------------------------------------------------
