@@ -4,6 +4,7 @@ routed to the engine environment that runs it."""
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import os
 import shutil
@@ -61,6 +62,13 @@ def engine_of(source: str) -> str:
 
 
 def collect(root: Path = ROOT) -> list:
+    """The units, read once per process: the test modules and the session fixtures see one
+    snapshot even when the bundle is edited while the tests run."""
+    return list(_collect(Path(root).resolve()))
+
+
+@functools.lru_cache(maxsize=None)
+def _collect(root: Path) -> tuple:
     config = load_config(root)
     units = []
     for md in [root / "SKILL.md", *sorted((root / "references").glob("*.md"))]:
@@ -72,7 +80,7 @@ def collect(root: Path = ROOT) -> list:
         tpl = Template(tpl_path.read_text("utf-8"), tpl_path.name)
         source = tpl.render(tpl.examples())
         units.append(Unit(tpl_path.relative_to(root).as_posix(), source, engine_of(source), False, True))
-    return units
+    return tuple(units)
 
 
 def python_of(engine: str) -> Path:
