@@ -650,9 +650,10 @@ def _install_cmd(args) -> int:
 def add_commands(subparsers) -> None:
     p = subparsers.add_parser(
         "package", help="build DIST/<name>/ and a reproducible DIST/<name>.zip from a clean skill",
-        description="Build DIST/<name>/ and DIST/<name>.zip from SKILL.md, references/, templates/, scripts/ "
-                    "and assets/. Refuses (exit 1) a skill with skill-lint errors, secrets, hidden, VCS or "
-                    "cache files, symbolic links leaving the skill, or large binary files.",
+        description="Build DIST/<name>/ and a reproducible DIST/<name>.zip from SKILL.md, references/, "
+                    "templates/, scripts/, assets/ and the files inside the skill they link to. Refuses (exit 1) "
+                    "a skill with skill-lint errors, secrets, hidden, VCS or cache files, compiled Python, "
+                    "symbolic links leaving the skill, special files, or binary files over 5 MB.",
     )
     p.add_argument("skill_dir", nargs="?", default=".", metavar="SKILL_DIR", help="skill folder (default: .)")
     p.add_argument("--out", default="dist", metavar="DIST", help="output folder (default: dist)")
