@@ -196,6 +196,16 @@ def test_git_checkout_root_is_packaged_under_its_name(tmp_path, capsys, monkeypa
     assert (tmp_path / "dist" / NAME / "SKILL.md").is_file()
 
 
+def test_placeholder_credentials_in_prose_do_not_refuse(skill, tmp_path, capsys):
+    """Prose that explains URIs (`snowflake://user:pass@account/db`) holds no secret; the bundle's own
+    references/security-compliance-patterns.md says exactly this and must package."""
+    write(skill, {"references/guide.md": GUIDE + (
+        "\nA URI such as `snowflake://user:pass@account/db` parses with an empty account.\n"
+        "Never write `postgres://user:password@host/db` into a DAG file.\n")})
+    code, out, err = package(capsys, skill, tmp_path / "dist")
+    assert code == 0, err
+
+
 def test_secret_inside_a_cb030_suppression_is_allowed(skill, tmp_path, capsys):
     guide = GUIDE + (
         "\n## Legacy\n\n<!-- skill-lint-disable CB030 -- shows the leaked key we rotated -->\n"
