@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -60,7 +61,9 @@ class CodeUnit:
     def python_tree(self):
         """(tree, None) or (None, (line, col, message))."""
         try:
-            tree = ast.parse(self.source)
+            with warnings.catch_warnings():  # SyntaxWarning ("invalid escape") is not an error
+                warnings.simplefilter("ignore")
+                tree = ast.parse(self.source)
         except SyntaxError as exc:
             line = exc.lineno or 1
             return None, (line, exc.offset or 1, exc.msg)

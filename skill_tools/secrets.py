@@ -40,7 +40,8 @@ _PLACEHOLDER = re.compile(
     re.X,
 )
 # Words that are structure, not values: `token: str`, `password: Optional[str]`, `secret: true`.
-_NOT_VALUES = {"str", "string", "none", "null", "true", "false", "optional", "required", "bool", "int", "secretstr"}
+_NOT_VALUES = {"str", "string", "none", "null", "true", "false", "optional", "required", "bool", "int", "secretstr",
+               "pass", "password", "passwd", "pwd", "pw", "secret", "token"}  # user:password@host in prose
 
 
 def is_placeholder(value: str) -> bool:

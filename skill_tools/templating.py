@@ -38,6 +38,27 @@ def _environment():
             super().__init__(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
             self.items = 0
             self.globals["range"] = self.bounded_range
+            self.globals["_skill_lint_count"] = self.counted
+            # output must not change between runs: the cache and the tests rely on it
+            self.globals.pop("lipsum", None)
+            self.filters.pop("random", None)
+
+        def _parse(self, source, name, filename):
+            """Route every `{% for %}` through `counted`, so loops over lists and strings
+            (not only `range()`) share the item budget of the render."""
+            from jinja2 import nodes
+
+            tree = super()._parse(source, name, filename)
+            for loop in tree.find_all(nodes.For):
+                loop.iter = nodes.Call(nodes.Name("_skill_lint_count", "load"), [loop.iter], [], None, None)
+            return tree
+
+        def counted(self, iterable):
+            for item in iterable:
+                self.items += 1
+                if self.items > MAX_ITEMS:
+                    raise RenderLimit(f"more than {MAX_ITEMS} loop items in one render")
+                yield item
 
         def bounded_range(self, *args):
             rng = range(*args)
@@ -101,10 +122,12 @@ class Template:
             self.header_errors.append((1, "template has no header: start it with {#- description: ... variables: ... -#}"))
             return None
         start_line = self.text.count("\n", 0, m.start(1)) + 1
+        end_line = self.text.count("\n", 0, m.end()) + 1
         try:
             loaded = yamlsafe.load(m.group(1))
         except yamlsafe.YamlError as exc:
-            self.header_errors.append((start_line + exc.line, f"header is not valid YAML: {exc.message}"))
+            line = min(start_line + exc.line, end_line)
+            self.header_errors.append((line, f"header is not valid YAML: {exc.message}"))
             return None
         if not isinstance(loaded.value, dict):
             self.header_errors.append((start_line, "header must be a YAML mapping with description and variables"))

@@ -35,7 +35,13 @@ class Loaded:
     duplicates: list = field(default_factory=list)  # (key, 0-based line)
 
 
+# YAML 1.1 breaks lines at NEL, LS and PS too; the file does not. Read them as spaces (what
+# YAML's line folding makes of them inside a scalar) so every mark stays on the file's line.
+_EXTRA_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
+
+
 def compose(text: str):
+    text = text.translate(_EXTRA_BREAKS)
     try:
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -102,6 +108,7 @@ def load(text: str, max_nodes: int = MAX_NODES) -> Loaded:
 
 def load_all(text: str, max_nodes: int = MAX_NODES) -> None:
     """Check every document of a YAML stream (code blocks may hold several)."""
+    text = text.translate(_EXTRA_BREAKS)
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
