@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .facts import SKILL_DIRS
@@ -26,7 +27,7 @@ class SkillSource:
     def name(self) -> str:
         return self.root.resolve().name
 
-    @property
+    @cached_property
     def folder_name(self) -> str:
         """The folder name `name` must match, or "" when the skill is the root of a git
         checkout: there whoever clones picks the folder's name, and the packager names the

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from . import __version__
 from .document import Document, Link, CodeSpan
-from .facts import FileFacts, SkillFacts, Suppression, facts_of
+from .facts import FileFacts, SkillFacts, Suppression, Target, facts_of
 from .model import ERROR, Finding, Hit
 from .rules import FILE, SKILL, all_rules, matches
 
-PARALLEL_MIN_FILES = 48
+PARALLEL_MIN_FILES = 8
 MAX_LINK_HOPS = 10  # rounds of following links to files outside the standard folders
 
 
@@ -79,6 +79,7 @@ def _from_json(text: str) -> FileResult:
     facts = FileFacts(
         rel=f["rel"], kind=f["kind"], anchors=frozenset(f["anchors"]),
         links=tuple(Link(**x) for x in f["links"]), spans=tuple(CodeSpan(**x) for x in f["spans"]),
+        targets=tuple(Target(**x) for x in f["targets"]),
         mentions=frozenset(f["mentions"]),
         ranges=tuple(Suppression(**{**x, "codes": tuple(x["codes"])}) for x in f["ranges"]),
         fences=f["fences"], python_blocks=f["python_blocks"], fragments=f["fragments"],
@@ -163,6 +164,8 @@ def _check_all(tasks, results, config, jobs, cache):
                 continue
         pending.append(t)
     jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(pending) >= PARALLEL_MIN_FILES:  # largest first: the workers finish together
+        pending.sort(key=lambda t: -_size(t[2]))
     args = [(rel, path, name, config) for _, rel, path, name in pending]
     if jobs > 1 and len(pending) >= PARALLEL_MIN_FILES:
         from concurrent.futures import ProcessPoolExecutor
@@ -177,14 +180,19 @@ def _check_all(tasks, results, config, jobs, cache):
             cache.put(keys[(s_index, rel)], out)
 
 
+def _size(path) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def _linked_extras(skills, results) -> list:
     """Files inside a skill folder, outside its standard folders, that its files link to.
 
     They are part of the skill (Claude follows the link; the packager ships them), so they are
     checked too, and so are the files they link to in turn.
     """
-    from .rules.links import Target
-
     tasks = []
     for s_index, skill in enumerate(skills):
         known = {rel for rel, _ in skill.files}
@@ -193,8 +201,7 @@ def _linked_extras(skills, results) -> list:
             res = results.get((s_index, rel))
             if res is None:
                 continue
-            for link in res.facts.links:
-                target = Target(rel, link.target)
+            for target in res.facts.targets:
                 path = target.path
                 if (target.external or target.absolute or target.escapes or target.installed or path in known
                         or any(part.startswith(".") for part in path.split("/"))):

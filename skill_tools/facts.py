@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from urllib.parse import unquote
 from dataclasses import dataclass, field
 
 from .document import MARKDOWN, OTHER, PYTHON, SHELL
@@ -18,12 +19,51 @@ _FILE_NAME = re.compile(r"(?<![\w.-])[\w-][\w.-]*\.[A-Za-z][A-Za-z0-9]{0,9}\b")
 _PATH_TOKEN = re.compile(r"(?<![\w/.:-])((?:\.\.?/)*(?:[\w.-]+/)+[\w.-]*)")
 
 
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+_DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A link target resolved against the linking file (skill-relative `path`)."""
+
+    path: str
+    fragment: str
+    external: bool
+    absolute: bool
+    backslash: bool
+    escapes: bool
+    installed: bool
+    hidden: bool
+
+
+def resolve_link(source_rel: str, raw: str) -> Target:
+    external = bool(_SCHEME.match(raw)) and not _DRIVE.match(raw) and not raw.lower().startswith("file:")
+    absolute = raw.startswith(("/", "file:")) or bool(_DRIVE.match(raw))
+    backslash = "\\" in unquote(raw)  # markdown-it percent-encodes backslashes
+    path, _, fragment = raw.replace("%5C", "/").replace("%5c", "/").replace("\\", "/").partition("#")
+    path = unquote(path.split("?", 1)[0])
+    path = source_rel if not path else posixpath.normpath(posixpath.join(posixpath.dirname(source_rel), path))
+    parts = path.split("/")
+    return Target(
+        path=path,
+        fragment=unquote(fragment),
+        external=external,
+        absolute=absolute,
+        backslash=backslash,
+        escapes=path == ".." or path.startswith("../"),
+        installed=path == "SKILL.md" or parts[0] in SKILL_DIRS,
+        hidden=any(part.startswith(".") and part != ".." for part in parts),
+    )
+
+
 @dataclass
 class FileFacts:
     rel: str
     kind: str
     anchors: frozenset = frozenset()
     links: tuple = ()  # Link
+    targets: tuple = ()  # Target of each link, resolved where the file is checked
     spans: tuple = ()  # CodeSpan that look like paths
     mentions: frozenset = frozenset()  # skill-relative paths named anywhere in the text
     ranges: tuple = ()  # Suppression
@@ -132,6 +172,7 @@ def facts_of(doc) -> FileFacts:
         python = [f for f in doc.fences if f.lang in PYTHON_LANGS]
         facts.anchors = doc.anchors
         facts.links = tuple(doc.links)
+        facts.targets = tuple(resolve_link(doc.rel, link.target) for link in doc.links)
         facts.spans = tuple(s for s in doc.code_spans if "/" in s.content)
         facts.ranges = suppression_ranges(doc)
         facts.fences = len(doc.fences)

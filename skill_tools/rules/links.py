@@ -7,45 +7,20 @@ from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import unquote
 
 from ..facts import SKILL_DIRS
 from ..model import Hit
 from . import SKILL, Rule, register
 
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
-_DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
 _SPAN_PATH = re.compile(r"^(?:\.\.?/)*(?:references|templates|scripts|assets)/[\w./-]*$")
-
-
-class Target:
-    """A link target split and resolved against the linking file."""
-
-    def __init__(self, source_rel: str, raw: str):
-        self.raw = raw
-        self.external = bool(_SCHEME.match(raw)) and not _DRIVE.match(raw) and not raw.lower().startswith("file:")
-        self.absolute = raw.startswith(("/", "file:")) or bool(_DRIVE.match(raw))
-        decoded = unquote(raw)  # markdown-it percent-encodes backslashes
-        self.backslash = "\\" in decoded
-        path, _, fragment = raw.replace("%5C", "/").replace("%5c", "/").replace("\\", "/").partition("#")
-        path = unquote(path.split("?", 1)[0])
-        self.fragment = unquote(fragment)
-        if not path:
-            self.path = source_rel
-        else:
-            self.path = posixpath.normpath(posixpath.join(posixpath.dirname(source_rel), path))
-        self.escapes = self.path == ".." or self.path.startswith("../")
-        top = self.path.split("/", 1)[0]
-        self.installed = self.path == "SKILL.md" or top in SKILL_DIRS
-        self.hidden = any(part.startswith(".") and part != ".." for part in self.path.split("/"))
 
 
 def _links(skill):
     """Every link of the skill with its resolved target, resolved once and shared by the rules."""
     cached = skill.__dict__.get("_targets")
     if cached is None:
-        cached = [(rel, link, Target(rel, link.target))
-                  for rel, facts in sorted(skill.files.items()) for link in facts.links]
+        cached = [(rel, link, target)
+                  for rel, facts in sorted(skill.files.items()) for link, target in zip(facts.links, facts.targets)]
         skill.__dict__["_targets"] = cached
     return cached
 
