@@ -146,7 +146,7 @@ def _display(root: Path, rel: str) -> str:
         return (root / rel).as_posix()
 
 
-def _check_all(tasks, results, config, jobs, cache):
+def _check_all(tasks, results, config, jobs, cache, pool=None):
     """Check files, from the cache where possible, in parallel when there are many."""
     keys, pending = {}, []
     for t in tasks:
@@ -163,15 +163,12 @@ def _check_all(tasks, results, config, jobs, cache):
                 results[(s_index, rel)] = hit
                 continue
         pending.append(t)
-    jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(pending) >= PARALLEL_MIN_FILES:  # largest first: the workers finish together
+    parallel = pool is not None and len(pending) >= PARALLEL_MIN_FILES
+    if parallel:  # largest first: the workers finish together
         pending.sort(key=lambda t: -_size(t[2]))
     args = [(rel, path, name, config) for _, rel, path, name in pending]
-    if jobs > 1 and len(pending) >= PARALLEL_MIN_FILES:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            outputs = list(pool.map(_work, args, chunksize=max(1, len(args) // (jobs * 8))))
+    if parallel:
+        outputs = list(pool.map(_work, args, chunksize=max(1, len(args) // (jobs * 8))))
     else:
         outputs = [_work(a) for a in args]
     for (s_index, rel, _, _), out in zip(pending, outputs):
@@ -187,14 +184,15 @@ def _size(path) -> int:
         return 0
 
 
-def _linked_extras(skills, results) -> list:
+def _linked_extras(skills, results, batch) -> list:
     """Files inside a skill folder, outside its standard folders, that its files link to.
 
     They are part of the skill (Claude follows the link; the packager ships them), so they are
     checked too, and so are the files they link to in turn.
     """
     tasks = []
-    for s_index, skill in enumerate(skills):
+    for s_index in batch:
+        skill = skills[s_index]
         known = {rel for rel, _ in skill.files}
         new = []
         for rel in sorted(known):
@@ -235,22 +233,61 @@ def _linked_extras(skills, results) -> list:
     return tasks
 
 
+BATCH_FILES = 2000  # skills are checked in batches of about this many files: memory stays flat
+
+
 def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None, extra=None) -> Result:
     """Lint `skills` (SkillSource list). `only`: paths to report on (single files).
     `extra`: {(skill index, rel): [(code, Hit)]} from other checkers (--verify-imports)."""
+    jobs = jobs or os.cpu_count() or 1
+    findings, checked = [], 0
+    stats = {"python_blocks": 0, "fragments": 0, "fences": 0, "templates": 0, "skills": len(skills)}
+    pool = None
+    try:
+        for batch in _batches(skills):
+            if pool is None and jobs > 1 and sum(len(skills[i].files) for i in batch) >= PARALLEL_MIN_FILES:
+                from concurrent.futures import ProcessPoolExecutor
+
+                pool = ProcessPoolExecutor(max_workers=jobs)
+            checked += _run_batch(skills, batch, config, jobs, cache, pool, extra or {}, findings, stats)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    if only is not None:
+        wanted = {Path(p).resolve() for p in only}
+        findings = [f for f in findings if Path(f.path).resolve() in wanted]
+    findings = [f for f in findings if _selected(f, config)]
+    findings.sort(key=Finding.sort_key)
+    return Result(findings, checked, stats)
+
+
+def _batches(skills):
+    batch, size = [], 0
+    for i, skill in enumerate(skills):
+        batch.append(i)
+        size += len(skill.files)
+        if size >= BATCH_FILES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _run_batch(skills, batch, config, jobs, cache, pool, extra, findings, stats) -> int:
+    """Check the files of some skills, then their skill rules; only findings are kept."""
     results: dict = {}
-    tasks = [(i, rel, path, skill.folder_name) for i, skill in enumerate(skills) for rel, path in skill.files]
+    tasks = [(i, rel, path, skills[i].folder_name) for i in batch for rel, path in skills[i].files]
     checked = 0
     for _ in range(MAX_LINK_HOPS):
         if not tasks:
             break
         checked += len(tasks)
-        _check_all(tasks, results, config, jobs, cache)
-        tasks = _linked_extras(skills, results)
+        _check_all(tasks, results, config, jobs, cache, pool)
+        tasks = _linked_extras(skills, results, batch)
 
     rules = all_rules()
-    findings, stats = [], {"python_blocks": 0, "fragments": 0, "fences": 0, "templates": 0, "skills": len(skills)}
-    for s_index, skill in enumerate(skills):
+    for s_index in batch:
+        skill = skills[s_index]
         facts = SkillFacts(str(skill.root), skill.name)
         facts.paths = skill.paths
         facts.bad_links = skill.bad_links
@@ -268,19 +305,14 @@ def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None,
             if rule.scope == SKILL and _enabled(code, config):
                 for rel, hit in rule.check(facts, config):
                     per_file.setdefault(rel, []).append((code, hit))
-        for (index, rel), hits in ((k, v) for k, v in (extra or {}).items() if k != "_stats"):
+        for (index, rel), hits in ((k, v) for k, v in extra.items() if k != "_stats"):
             if index == s_index:
                 per_file.setdefault(rel, []).extend(hits)
         for rel, hits in per_file.items():
             ranges = facts.files[rel].ranges if rel in facts.files else ()
             for code, hit in _suppress(hits, ranges, config):
                 findings.append(_finding(skill.root, rel, code, hit, rules, config))
-    if only is not None:
-        wanted = {Path(p).resolve() for p in only}
-        findings = [f for f in findings if Path(f.path).resolve() in wanted]
-    findings = [f for f in findings if _selected(f, config)]
-    findings.sort(key=Finding.sort_key)
-    return Result(findings, checked, stats)
+    return checked
 
 
 def _suppress(hits, ranges, config):

@@ -423,3 +423,17 @@ def test_scripts_reach_files_by_import_module_run_and_name(tmp_path, capsys):
     got = sorted((f["path"].split("my-skill/")[1], f["code"]) for f in findings)
     # run.sh itself is named by nothing; editing.md is linked, so it is checked too
     assert got == [("editing.md", "LK001"), ("scripts/orphan.py", "LK010"), ("scripts/run.sh", "LK010")]
+
+
+def test_batches_give_the_same_output(tmp_path, capsys, monkeypatch):
+    for i in range(12):
+        _defects(tmp_path / f"s{i}")
+    monkeypatch.chdir(tmp_path)
+    main(["--format", "json", "--no-cache", "."])
+    whole = capsys.readouterr().out
+    import skill_tools.engine as engine
+
+    monkeypatch.setattr(engine, "BATCH_FILES", 7)
+    main(["--format", "json", "--no-cache", "."])
+    assert capsys.readouterr().out == whole
+    assert json.loads(whole)["files_checked"] == 12 * 4
