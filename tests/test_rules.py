@@ -129,3 +129,33 @@ def test_every_rule_is_explained(capsys, code):
     assert out.startswith(f"{code} {rule.name}")
     assert "Bad:" in out and "Good:" in out
     assert len(rule.explain()) > 40
+
+
+LEGACY = {
+    "from airflow.decorators import dag\n\nprint(dag)\n": "airflow.sdk",
+    "from airflow.operators.bash import BashOperator\n\nprint(BashOperator)\n": "providers",
+    "from airflow.models import DAG\n\nprint(DAG)\n": "airflow.sdk import DAG",
+    "import airflow.models\n\nprint(airflow.models.DAG)\n": "airflow.sdk import DAG",
+    "from airflow.datasets import Dataset\n\nprint(Dataset)\n": "Asset",
+    "def f(**kw):\n    return kw\n\n\nf(schedule_interval='@daily')\n": "schedule=",
+    "def f(ctx):\n    return ctx['execution_date']\n": "logical_date",
+    "from airflow.providers.snowflake.operators.snowflake import SnowflakeOperator\n\nprint(SnowflakeOperator)\n": "SQLExecuteQueryOperator",
+    "from dagster import AutoMaterializePolicy\n\nprint(AutoMaterializePolicy)\n": "AutomationCondition",
+    "from dagster import LegacyFreshnessPolicy\n\nprint(LegacyFreshnessPolicy)\n": "time_window",
+    "import dagster as dg\n\ndg.FreshnessPolicy(maximum_lag_minutes=60)\n": "time_window",
+    "from dagster_dbt import load_assets_from_dbt_project\n\nprint(load_assets_from_dbt_project)\n": "DbtProject",
+    "from dagster_embedded_elt.dlt import dlt_assets\n\nprint(dlt_assets)\n": "dagster_dlt",
+    "import dagster as dg\n\nprint(dg.SourceAsset)\n": "AssetSpec",
+    "import dagster as dg\n\n\n@dg.asset(compute_kind='python')\ndef a():\n    return 1\n": "kinds=",
+    "from prefect.deployments import Deployment\n\nDeployment.build_from_flow(flow=None, name='x')\n": "deploy",
+}
+
+
+@pytest.mark.parametrize("source", sorted(LEGACY), ids=lambda s: s.split("\n")[0][:40])
+def test_each_required_deprecation_is_reported_with_its_replacement(tmp_path, capsys, source):
+    skill = write_skill(tmp_path, ref("```python\n" + source + "```\n"))
+    _, findings, _ = lint(capsys, skill)
+    hits = [f for f in findings if f["code"] == "CB013"]
+    assert hits, findings
+    assert LEGACY[source] in hits[0]["message"]
+    assert [f for f in findings if f["code"] != "CB013"] == []
