@@ -43,7 +43,7 @@ facts = {}
 result = block.defs.resolve_job_def("daily_orders").execute_in_process()
 facts["block_job"] = summary(result)
 facts["block_job"]["stg_row_count_metadata"] = [
-    e.materialization.metadata["row_count"].value
+    e.materialization.metadata["dagster/row_count"].value
     for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey("stg_orders")]
 facts["raw_rows"] = query("select order_id, amount::double from raw_orders order by all")
 facts["stg_rows"] = query("select order_id, amount::double from stg_orders order by all")
