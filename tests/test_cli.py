@@ -4,7 +4,6 @@ discovery, and a bundle with every defect against a tricky clean one."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -155,7 +154,7 @@ def test_tricky_clean_bundle_gets_nothing(tmp_path, capsys):
 
 
 def test_json_contract(tmp_path, capsys, monkeypatch):
-    skill = write_skill(tmp_path, {"references/guide.md": GUIDE + "\n[x](#nope)\n"})
+    write_skill(tmp_path, {"references/guide.md": GUIDE + "\n[x](#nope)\n"})
     monkeypatch.chdir(tmp_path)
     exit_code, findings, doc = lint(capsys, "my-skill")
     assert set(doc) == {"version", "tool", "files_checked", "findings", "summary"}

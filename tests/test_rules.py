@@ -7,7 +7,7 @@ import pytest
 
 from skill_tools.rules import all_rules
 
-from helpers import GUIDE, SKILL_MD, codes, lint, write_skill
+from helpers import GUIDE, SKILL_MD, lint, write_skill
 
 FM = "---\nname: my-skill\ndescription: Builds widgets. Use when the user asks for a widget.\n{extra}---\n# My skill\n\nRead [the guide](references/guide.md).\n"
 
