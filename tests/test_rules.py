@@ -159,3 +159,14 @@ def test_each_required_deprecation_is_reported_with_its_replacement(tmp_path, ca
     assert hits, findings
     assert LEGACY[source] in hits[0]["message"]
     assert [f for f in findings if f["code"] != "CB013"] == []
+
+
+def test_template_secret_is_reported_once(tmp_path, capsys):
+    head = "{#-\ndescription: A.\nvariables:\n  pw: {description: p, example: hunter22x}\n-#}\n"
+    skill_md = SKILL_MD + "\nUse `templates/a.py.j2` and `templates/b.py.j2`.\n"
+    skill = write_skill(tmp_path, {"SKILL.md": skill_md,
+                                   "templates/a.py.j2": head + 'password = "{{ pw }}"\nprint(password)\n',
+                                   "templates/b.py.j2": head + 'password = "hunter22x"\nprint(password, "{{ pw }}")\n'})
+    _, findings, _ = lint(capsys, skill)
+    got = [(f["path"].split("my-skill/")[1], f["code"]) for f in findings]
+    assert got == [("templates/a.py.j2", "TP003"), ("templates/b.py.j2", "CB030")]
