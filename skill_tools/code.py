@@ -12,17 +12,13 @@ import json
 import re
 import shutil
 import subprocess
-import sys
+import tomllib
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import yamlsafe
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 PYTHON_LANGS = {"python", "py", "python3", "py3"}
 YAML_LANGS = {"yaml", "yml"}

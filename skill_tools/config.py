@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .code import Deprecation
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 PROFILES = ("spec", "claude-code")
 DEFAULT_BUDGETS = {"body-lines": 500, "body-tokens": 5000, "toc-lines": 100}

@@ -5,6 +5,7 @@ links, inline code, fences and suppression comments. Rules read this; they never
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
@@ -150,7 +151,6 @@ class Document:
             self.decode_error = (line, col, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
             text = data.decode("utf-8", errors="replace")
         self.text = text.replace("\r\n", "\n").replace("\r", "\n")
-        self.truncated_at = 0  # first line markdown-it did not parse (nesting limit)
         self.lines = self.text.split("\n")
 
     @property
@@ -199,76 +199,88 @@ class Document:
     # ---- Markdown --------------------------------------------------------------------
 
     @cached_property
-    def tokens(self) -> list:
+    def _walk(self):
+        """One pass over pyromark's (pulldown-cmark's) event stream: CommonMark plus GFM
+        tables, no nesting limit, byte ranges for every event."""
+        headings, links, spans, fences, directives, anchors = [], [], [], [], [], []
         if self.kind != MARKDOWN:
-            return []
+            return headings, links, spans, fences, directives, anchors
+        import pyromark
+
         text = self.text
         fm = self.frontmatter
-        if fm.closed:  # blank the frontmatter so token lines stay file lines
+        if fm.closed:  # blank the frontmatter so event lines stay file lines
             text = "\n" * fm.end + "\n".join(self.lines[fm.end :])
-        md = _markdown()
-        env: dict = {}
-        tokens = md.parse(text, env)
-        # At its nesting limit markdown-it stops parsing and silently drops the rest of the
-        # file (every enclosing block claims it): say where that happened.
-        deepest = max(tokens, key=lambda t: t.level, default=None)
-        if deepest is not None and deepest.level >= MAX_NESTING - 2:
-            self.truncated_at = (deepest.map[0] + 1) if deepest.map else 1
-        # Inline parsing is most of the cost; only headings and text that can hold a link,
-        # an image, inline code or HTML need it.
-        for i, tok in enumerate(tokens):
-            if tok.type == "inline" and (
-                tokens[i - 1].type == "heading_open" or any(c in tok.content for c in "[`<")
-            ):
-                tok.children = []
-                md.inline.parse(tok.content, md, env, tok.children)
-        return tokens
+        data = text.encode()
+        starts = [0]  # byte offset where each line starts
+        find = data.find
+        at = find(b"\n")
+        while at >= 0:
+            starts.append(at + 1)
+            at = find(b"\n", at + 1)
 
-    @cached_property
-    def _walk(self):
-        headings, links, spans, fences, directives, anchors = [], [], [], [], [], []
+        def line_of(offset: int) -> int:
+            return bisect_right(starts, offset)
+
         slugger = Slugger()
         current_heading = ""
-        tokens = self.tokens
-        for i, tok in enumerate(tokens):
-            if tok.type == "heading_open":
-                inline = tokens[i + 1]
-                text = _plain_text(inline.children or [])
-                line = tok.map[0] + 1
-                slug = slugger.slug(text)
-                headings.append(Heading(int(tok.tag[1]), text, line, slug))
-                current_heading = text
-            elif tok.type == "fence":
-                info = tok.info.strip()
-                parts = info.split(None, 1)
-                lang = parts[0].lower() if parts else ""
-                lang = lang.strip("{}.")
-                options = tuple(parts[1].split()) if len(parts) > 1 else ()
-                start, end = tok.map
-                fences.append(Fence(lang, options, tok.content, start + 1, end, current_heading))
-            elif tok.type == "html_block":
-                self._html(tok.content, tok.map[0] + 1, directives, anchors)
-            if tok.type == "inline" and tok.children:
-                self._inline(tok, links, spans, directives, anchors)
-        return headings, links, spans, fences, directives, anchors
-
-    def _inline(self, tok, links, spans, directives, anchors):
-        line = tok.map[0] + 1 if tok.map else 1
-        for child in tok.children:
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type in ("link_open", "image"):
-                attr = "src" if child.type == "image" else "href"
-                target = child.attrs.get(attr, "")
-                if child.markup == "autolink":
+        heading = None  # [level, line, text parts] while inside a heading
+        fence = None  # [info, line, content parts] while inside a fenced block
+        images = 0  # depth inside image alt text, which GitHub leaves out of slugs
+        for event, span in pyromark.events_with_range(text, options=pyromark.Options.ENABLE_TABLES, merge_text=True):
+            if isinstance(event, str):  # SoftBreak, HardBreak, Rule
+                if heading is not None and event in ("SoftBreak", "HardBreak"):
+                    heading[2].append(" ")
+                continue
+            kind, value = next(iter(event.items()))
+            if kind == "Text":
+                if fence is not None:
+                    fence[2].append(value)
+                elif heading is not None and not images:
+                    heading[2].append(value)
+            elif kind == "Start":
+                if isinstance(value, str):
+                    if value == "HtmlBlock":
+                        html = data[span["start"] : span["end"]].decode()
+                        self._html(html, line_of(span["start"]), directives, anchors)
                     continue
-                links.append(Link(str(target), line, self._column(line, str(target)), child.type == "image"))
-            elif child.type == "code_inline":
-                spans.append(CodeSpan(child.content, line, self._column(line, child.content)))
-            elif child.type == "html_inline":
-                self._html(child.content, line, directives, anchors)
-            elif child.type == "text" and "\n" in child.content:
-                line += child.content.count("\n")
+                what, detail = next(iter(value.items()))
+                if what in ("Link", "Image"):
+                    if what == "Image":
+                        images += 1
+                    if detail["link_type"] not in ("Autolink", "Email"):
+                        line = line_of(span["start"])
+                        target = detail["dest_url"]
+                        links.append(Link(target, line, self._column(line, target), what == "Image"))
+                elif what == "Heading":
+                    heading = [int(detail["level"][1]), line_of(span["start"]), []]
+                elif what == "CodeBlock" and isinstance(detail, dict):
+                    fence = [detail["Fenced"], line_of(span["start"]), []]
+            elif kind == "End":
+                what = value if isinstance(value, str) else next(iter(value))
+                if what == "Image":
+                    images -= 1
+                elif what == "Heading" and heading is not None:
+                    level, line, parts = heading
+                    title = "".join(parts)
+                    headings.append(Heading(level, title, line, slugger.slug(title)))
+                    current_heading, heading = title, None
+                elif what == "CodeBlock" and fence is not None:
+                    info, line, parts = fence
+                    words = info.strip().split(None, 1)
+                    lang = words[0].lower().strip("{}.") if words else ""
+                    options = tuple(words[1].split()) if len(words) > 1 else ()
+                    end = line_of(max(span["end"] - 1, span["start"]))
+                    fences.append(Fence(lang, options, "".join(parts), line, end, current_heading))
+                    fence = None
+            elif kind == "Code":
+                line = line_of(span["start"])
+                spans.append(CodeSpan(value, line, self._column(line, value)))
+                if heading is not None and not images:
+                    heading[2].append(value)
+            elif kind == "InlineHtml":
+                self._html(value, line_of(span["start"]), directives, anchors)
+        return headings, links, spans, fences, directives, anchors
 
     def _html(self, html: str, line: int, directives, anchors):
         for m in _DIRECTIVE.finditer(html):
@@ -311,31 +323,3 @@ class Document:
     @property
     def body_lines(self) -> int:
         return max(0, self.line_count - self.body_start + 1)
-
-
-_MD = None
-MAX_NESTING = 100  # block levels; deeper content is reported (IO005), not parsed
-
-
-def _markdown():
-    global _MD
-    if _MD is None:
-        from markdown_it import MarkdownIt
-
-        _MD = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
-        _MD.validateLink = lambda url: True  # report file: and javascript: links, don't drop them
-        _MD.core.ruler.disable(["inline", "text_join"])
-    return _MD
-
-
-def _plain_text(children) -> str:
-    """The text GitHub slugs: text and inline code, without markup or HTML."""
-    parts = []
-    for child in children:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.children and child.type != "image":  # GitHub's textContent skips alt text
-            parts.append(_plain_text(child.children))
-    return "".join(parts)

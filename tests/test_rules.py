@@ -85,7 +85,6 @@ CASES = {
     "TP004": ({"templates/a.py.j2": "x = {{ n }}\nprint(x)\n", "SKILL.md": SKILL_MD + "\nUse `templates/a.py.j2`.\n"}, "templates/a.py.j2", 1, {}),
     "IO001": (ref("caf\xe9\n".encode("latin-1").decode("latin-1")), "references/guide.md", 3, {}),
     "IO002": ({"references/guide.md": b"# Guide\x00\x01\x02"}, "references/guide.md", 1, {}),
-    "IO005": (ref("> " * 120 + "deep\n\n[missing](nope.md)\n"), "references/guide.md", 3, ref("> " * 5 + "shallow\n")),
     "SL001": (ref("<!-- skill-lint-disable-next-line LK001 -- not needed -->\nText.\n"), "references/guide.md", 3, {}),
     "SL002": (ref("<!-- skill-lint-disable-next-line CB001 -->\n```\nls\n```\n"), "references/guide.md", 3,
               ref("<!-- skill-lint-disable-next-line CB001 -- shows raw output -->\n```\nls\n```\n")),

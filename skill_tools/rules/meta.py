@@ -80,24 +80,6 @@ class SpecialFile(Rule):
 
 
 @register
-class MarkdownTooDeep(Rule):
-    """Markdown nested deeper than 100 levels (lists, quotes): the parser stops there, so the
-    rest of the file cannot be checked. The finding names the first unchecked line.
-
-    No real document nests that deep; it is an attack on the parser or a generated file.
-    """
-
-    code, name = "IO005", "markdown-too-deep"
-    bad = "a list nested 2,000 levels deep"
-    good = "at most a few levels of nesting"
-
-    def check(self, doc, ctx):
-        doc.tokens  # parse, which finds where parsing stopped
-        if doc.truncated_at:
-            yield Hit(doc.truncated_at, 1, f"Markdown nested too deeply: lines {doc.truncated_at}-{doc.line_count} were not checked")
-
-
-@register
 class UnusedSuppression(Rule):
     """A `skill-lint-disable` comment suppresses nothing (like ruff's RUF100).
 
