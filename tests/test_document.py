@@ -29,7 +29,7 @@ def test_setext_heading_over_two_lines():
 def test_lines_after_a_code_span_that_wraps_stay_right():
     d = doc("Run `a --file\nb.py` then\n`c` and [x](missing.md).\n")
     assert [(s.content, s.line) for s in d.code_spans] == [("a --file b.py", 1), ("c", 3)]
-    assert [(link.target, link.line, link.column) for link in d.links] == [("missing.md", 3, 9)]
+    assert [(link.target, link.line, link.column) for link in d.links] == [("missing.md", 3, 13)]
 
 
 def test_frontmatter_lines_count():
