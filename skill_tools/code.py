@@ -218,6 +218,11 @@ class Deprecation:
     replacement: str
     call: str = ""
 
+    @cached_property
+    def needle(self) -> str:
+        """The identifier any use must spell: the last part of the pattern."""
+        return re.split(r"[.:]", self.pattern.removesuffix(".*"))[-1]
+
     def module_matches(self, module: str) -> bool:
         if self.pattern.endswith(".*"):
             return module.startswith(self.pattern[:-1])
@@ -235,10 +240,23 @@ def _dotted(node, aliases) -> str:
     return ""
 
 
+def _may_use(source: str, rules) -> bool:
+    """False when the text spells no rule's identifier, so the AST walk can find nothing.
+    Identifiers in non-ASCII text may be NFKC forms, and a string's value is hidden by an
+    escape (`"\\u0064ag_run"`) or by adjacent literals (`"dag" "_run"`): then the tree is walked."""
+    if not source.isascii():
+        return True
+    hidden = "\\" in source or bool(_ADJACENT_STRINGS.search(source))
+    return any(rule.needle in source or (hidden and rule.kind == "string") for rule in rules)
+
+
+_ADJACENT_STRINGS = re.compile(r"""["'](?:\s|#[^\n]*)*[rRbBuUfF]{0,2}["']""")
+
+
 def deprecated_uses(unit: CodeUnit, rules) -> list:
     """(file line, column, message) for every legacy API the unit uses."""
     tree, _ = unit.python_tree
-    if tree is None:
+    if tree is None or not _may_use(unit.source, rules):
         return []
     found = []
     aliases = {}

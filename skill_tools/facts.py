@@ -98,7 +98,8 @@ def mentions_in(doc) -> frozenset:
     if doc.kind == OTHER:
         return frozenset()
     here = posixpath.dirname(doc.rel)
-    tokens = [m.group(1).rstrip("/.") for m in _PATH_TOKEN.finditer(doc.text)]
+    slashed = "\n".join(line for line in doc.lines if "/" in line)  # a path token holds a '/'
+    tokens = [m.group(1).rstrip("/.") for m in _PATH_TOKEN.finditer(slashed)]
     tokens += [m.group(1).replace(".", "/") + ".py" for m in _MODULE_RUN.finditer(doc.text)]
     if doc.kind == PYTHON:
         tokens += _python_names(doc.text, here)

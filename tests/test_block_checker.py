@@ -97,3 +97,55 @@ def test_same_messages_on_generated_code(statements):
     except SyntaxError:
         return
     assert messages(block_checker(), source) == messages(checker.Checker, source)
+
+
+# ---- the deprecated-API prefilter skips the tree walk only when nothing can match -------
+
+
+def _uses(rule) -> list:
+    """Code that uses `rule`'s API, in every spelling the walk recognises."""
+    pattern = rule.pattern.removesuffix(".*")
+    if rule.kind == "module":
+        module = pattern + (".sub" if rule.pattern.endswith(".*") else "")
+        return [f"import {module}\n", f"from {module} import x\nprint(x)\n", f"import {module} as m\nprint(m)\n"]
+    if rule.kind == "name":
+        module, _, name = pattern.rpartition(":")
+        if module:
+            return [f"from {module} import {name}\nprint({name})\n", f"import {module} as m\nprint(m.{name})\n"]
+        return [f"print(x.{name})\n"]
+    if rule.kind == "keyword":
+        return [f"{rule.call or 'f'}({pattern}=1)\n", f"x.{rule.call or 'f'}(\n    {pattern}=1,\n)\n"]
+    if rule.kind == "attribute":
+        return [f"print(x.{pattern})\n"]
+    escaped = "".join(f"\\u{ord(c):04x}" for c in pattern)
+    half = len(pattern) // 2
+    return [
+        f"print(context[{pattern!r}])\n",
+        f'print("{{{{ {pattern} }}}}")\n',
+        f"def f({pattern}):\n    return {pattern}\n",
+        f'print(context["{escaped}"])\n',  # the value is the pattern; the text never spells it
+        f'print(context["{pattern[:half]}" "{pattern[half:]}"])\n',
+        f'print(context["{pattern[:half]}"  # split\n    f"{pattern[half:]}"])\n',
+    ]
+
+
+def test_every_builtin_deprecation_is_found_in_every_spelling():
+    from skill_tools.code import CodeUnit, deprecated_uses
+    from skill_tools.config import builtin_deprecations
+
+    rules = builtin_deprecations()
+    assert len(rules) > 20
+    for rule in rules:
+        for source in _uses(rule):
+            unit = CodeUnit("python", source, list(range(1, source.count("\n") + 2)))
+            assert unit.python_tree[0] is not None, source
+            assert deprecated_uses(unit, [rule]), (rule.pattern, source)
+
+
+def test_code_that_spells_no_deprecated_name_is_not_walked():
+    from skill_tools.code import _may_use
+    from skill_tools.config import builtin_deprecations
+
+    rules = builtin_deprecations()
+    assert not _may_use("import json\nprint(json.dumps({'a': 1}))\n", rules)
+    assert _may_use("from airflow.decorators import dag\n", rules)
