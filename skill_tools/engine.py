@@ -17,7 +17,8 @@ from .facts import FileFacts, SkillFacts, Suppression, Target, facts_of
 from .model import ERROR, Finding, Hit
 from .rules import FILE, SKILL, all_rules, matches
 
-PARALLEL_MIN_FILES = 8
+# Below this much text a process pool costs more (forks, imports, pickling) than it saves.
+PARALLEL_MIN_BYTES = 150_000
 MAX_LINK_HOPS = 10  # rounds of following links to files outside the standard folders
 
 
@@ -163,9 +164,10 @@ def _check_all(tasks, results, config, jobs, cache, pool=None):
                 results[(s_index, rel)] = hit
                 continue
         pending.append(t)
-    parallel = pool is not None and len(pending) >= PARALLEL_MIN_FILES
+    sizes = {t[2]: _size(t[2]) for t in pending} if pool is not None else {}
+    parallel = pool is not None and len(pending) > 1 and sum(sizes.values()) >= PARALLEL_MIN_BYTES
     if parallel:  # largest first: the workers finish together
-        pending.sort(key=lambda t: -_size(t[2]))
+        pending.sort(key=lambda t: -sizes[t[2]])
     args = [(rel, path, name, config) for _, rel, path, name in pending]
     if parallel:
         outputs = list(pool.map(_work, args, chunksize=max(1, len(args) // (jobs * 8))))
@@ -245,9 +247,10 @@ def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None,
     pool = None
     try:
         for batch in _batches(skills):
-            if pool is None and jobs > 1 and sum(len(skills[i].files) for i in batch) >= PARALLEL_MIN_FILES:
+            if pool is None and jobs > 1 and sum(_size(p) for i in batch for _, p in skills[i].files) >= PARALLEL_MIN_BYTES:
                 from concurrent.futures import ProcessPoolExecutor
 
+                _preload()
                 pool = ProcessPoolExecutor(max_workers=jobs)
             checked += _run_batch(skills, batch, config, jobs, cache, pool, extra or {}, findings, stats)
     finally:
@@ -259,6 +262,17 @@ def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None,
     findings = [f for f in findings if _selected(f, config)]
     findings.sort(key=Finding.sort_key)
     return Result(findings, checked, stats)
+
+
+def _preload():
+    """Import the parsers once, before the workers fork, instead of once in each worker."""
+    import jinja2.sandbox  # noqa: F401
+    import pyflakes.checker  # noqa: F401
+    import pyromark  # noqa: F401
+
+    from .rules import all_rules
+
+    all_rules()
 
 
 def _batches(skills):

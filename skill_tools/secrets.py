@@ -65,16 +65,30 @@ def _secret_value(value: str) -> bool:
     return not is_placeholder(value) and len(value) >= 6 and any(c.isalpha() for c in value)
 
 
+# Every _SECRET_WORD holds one of these: a line without any cannot assign a secret.
+_SECRET_HINT = re.compile(r"(?i)pass|pwd|secret|token|key")
+
+
 def find_secrets(text: str):
-    """Yield (line, column, description) for each credential-looking literal in `text`."""
+    """Yield (line, column, description) for each credential-looking literal in `text`.
+
+    The patterns never cross a line, so a pattern absent from the whole text is not tried
+    line by line: most text has no credential, and most lines no secret word."""
+    formats = [(what, rx) for what, rx in _KEY_FORMATS if rx.search(text)]
+    uris = "://" in text
+    if not (formats or uris or _SECRET_HINT.search(text)):
+        return
     for n, line in enumerate(text.split("\n"), start=1):
-        for what, rx in _KEY_FORMATS:
+        for what, rx in formats:
             m = rx.search(line)
             if m:
                 yield n, m.start() + 1, f"{what} in plain text"
-        for m in _URI_PASSWORD.finditer(line):
-            if not is_placeholder(unquote(m.group(2))):  # %3Cpassword%3E is <password>
-                yield n, m.start(2) + 1, "password written into a connection URI"
+        if uris:
+            for m in _URI_PASSWORD.finditer(line):
+                if not is_placeholder(unquote(m.group(2))):  # %3Cpassword%3E is <password>
+                    yield n, m.start(2) + 1, "password written into a connection URI"
+        if not _SECRET_HINT.search(line):
+            continue
         for m in _ASSIGN_QUOTED.finditer(line):
             if _secret_key(m.group(1)) and _secret_value(m.group(3)):
                 yield n, m.start(3) + 1, f"literal value for '{m.group(1)}'"

@@ -189,7 +189,8 @@ class Template:
     def render(self, values: dict) -> str:
         """Render in the bounded sandbox. Raises jinja2 errors, SecurityError or RenderLimit."""
         env = _environment()
-        template = env.from_string(self.text)
+        tree, _ = self.parsed
+        template = env.from_string(tree if tree is not None else self.text)  # parsed once
         out, size = [], 0
         with _deadline(MAX_SECONDS):
             for chunk in template.generate(**values):

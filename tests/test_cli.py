@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from skill_tools import __version__
+from skill_tools import __version__, engine
 from skill_tools.cli import main
 
 from helpers import GUIDE, SKILL_MD, codes, lint, write_skill
@@ -351,6 +351,10 @@ def test_output_identical_with_and_without_cache_serial_and_parallel(tmp_path, c
     for i in range(30):
         _defects(tmp_path / f"s{i}")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 1)  # small files: force the pool
+    pools = []
+    preload = engine._preload
+    monkeypatch.setattr(engine, "_preload", lambda: pools.append(1) or preload())
     cache = tmp_path / "cache"
     runs = []
     for args in (["--no-cache", "-j", "1"], ["--no-cache", "-j", "2"], ["--cache-dir", str(cache), "-j", "2"],
@@ -360,6 +364,7 @@ def test_output_identical_with_and_without_cache_serial_and_parallel(tmp_path, c
     assert len(json.loads(runs[0])["findings"]) == 30 * len(EXPECTED_DEFECTS)
     assert all(r == runs[0] for r in runs)
     assert any(cache.rglob("*.json"))
+    assert len(pools) == 2  # the two -j 2 runs used a process pool
 
 
 def test_cache_is_invalidated_by_content_and_config(tmp_path, capsys, monkeypatch):
