@@ -232,7 +232,7 @@ class Document:
                 if heading is not None and event in ("SoftBreak", "HardBreak"):
                     heading[2].append(" ")
                 continue
-            kind, value = next(iter(event.items()))
+            ((kind, value),) = event.items()
             if kind == "Text":
                 if fence is not None:
                     fence[2].append(value)
@@ -244,7 +244,7 @@ class Document:
                         html = data[span["start"] : span["end"]].decode()
                         self._html(html, line_of(span["start"]), directives, anchors)
                     continue
-                what, detail = next(iter(value.items()))
+                ((what, detail),) = value.items()
                 if what in ("Link", "Image"):
                     if what == "Image":
                         images += 1

@@ -4,6 +4,7 @@ skill rules over every file's facts, then suppressions and selection. No output 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -51,11 +52,23 @@ class LintError(Exception):
         return cls(f"{path}: internal error: {exc.__class__.__name__}: {exc}")
 
 
+def _file_rules(config) -> list:
+    """(code, rule) of the enabled per-file rules, computed once per config object."""
+    global _FILE_RULES
+    if _FILE_RULES[0] is not config:
+        rules = [(c, r) for c, r in all_rules().items() if r.scope == FILE and _enabled(c, config)]
+        _FILE_RULES = (config, rules)
+    return _FILE_RULES[1]
+
+
+_FILE_RULES: tuple = (None, [])
+
+
 def check_file(rel: str, data: bytes, skill_name: str, config) -> FileResult:
     doc = Document(rel, data, skill_name)
     hits = []
-    for code, rule in all_rules().items():
-        if rule.scope != FILE or doc.kind not in rule.kinds or not _enabled(code, config):
+    for code, rule in _file_rules(config):
+        if doc.kind not in rule.kinds:
             continue
         if doc.binary and not code.startswith("IO"):
             continue
@@ -141,10 +154,16 @@ def _work(args):
 
 
 def _display(root: Path, rel: str) -> str:
+    return posixpath.normpath(posixpath.join(_display_root(root, os.getcwd()), rel))
+
+
+@functools.lru_cache(maxsize=4096)
+def _display_root(root: Path, cwd: str) -> str:
+    """The skill folder as the user would type it: relative to the working directory."""
     try:
-        return Path(os.path.relpath(root / rel)).as_posix()
+        return Path(os.path.relpath(root, cwd)).as_posix()
     except ValueError:  # other drive on Windows
-        return (root / rel).as_posix()
+        return root.as_posix()
 
 
 def _check_all(tasks, results, config, jobs, cache, pool=None):
@@ -266,9 +285,10 @@ def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None,
 
 def _preload():
     """Import the parsers once, before the workers fork, instead of once in each worker."""
-    import jinja2.sandbox  # noqa: F401
-    import pyflakes.checker  # noqa: F401
-    import pyromark  # noqa: F401
+    import importlib
+
+    for module in ("jinja2.sandbox", "pyflakes.checker", "pyromark"):
+        importlib.import_module(module)
 
     from .rules import all_rules
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+_ASCII_DROPPED = re.compile(r"[^a-z0-9_ \-]")  # what _keep drops, for lowercase ASCII
 
 def _keep(ch: str) -> bool:
     """github-slugger keeps letters, marks, numbers, connector punctuation, `-` and space."""
@@ -15,7 +18,10 @@ def _keep(ch: str) -> bool:
 def slugify(text: str) -> str:
     """Lowercase, drop punctuation and symbols, turn each space into `-` (no collapsing)."""
     text = text.lower()
-    kept = "".join(ch for ch in text if _keep(ch))
+    if text.isascii():
+        kept = _ASCII_DROPPED.sub("", text)
+    else:
+        kept = "".join(ch for ch in text if _keep(ch))
     return kept.replace(" ", "-")
 
 

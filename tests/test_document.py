@@ -68,3 +68,12 @@ def test_directives_and_html_anchors_in_blocks_and_inline():
 def test_link_after_deep_nesting_is_read():
     d = doc("> " * 5000 + "deep\n\n[missing](nope.md)\n")
     assert [(link.target, link.line) for link in d.links] == [("nope.md", 3)]
+
+
+def test_ascii_slugs_keep_what_github_slugger_keeps():
+    from skill_tools.slug import _keep, slugify
+
+    for code in range(128):
+        text = f"A{chr(code)}b"
+        assert slugify(text) == "".join(c for c in text.lower() if _keep(c)).replace(" ", "-"), repr(text)
+    assert slugify("Ünïcode — Ärger_1") == "ünïcode--ärger_1"
