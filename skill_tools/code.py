@@ -219,9 +219,11 @@ class Deprecation:
     call: str = ""
 
     @cached_property
-    def needle(self) -> str:
-        """The identifier any use must spell: the last part of the pattern."""
-        return re.split(r"[.:]", self.pattern.removesuffix(".*"))[-1]
+    def needles(self) -> tuple:
+        """Words any use must spell: every part of the pattern (`import airflow.hooks.base`,
+        `from airflow.models import DAG`, `x.Deployment.build_from_flow`) and the call."""
+        parts = re.split(r"[.:]", self.pattern.removesuffix(".*")) + [self.call]
+        return tuple(p for p in parts if p)
 
     def module_matches(self, module: str) -> bool:
         if self.pattern.endswith(".*"):
@@ -247,7 +249,7 @@ def _may_use(source: str, rules) -> bool:
     if not source.isascii():
         return True
     hidden = "\\" in source or bool(_ADJACENT_STRINGS.search(source))
-    return any(rule.needle in source or (hidden and rule.kind == "string") for rule in rules)
+    return any((hidden and rule.kind == "string") or all(n in source for n in rule.needles) for rule in rules)
 
 
 _ADJACENT_STRINGS = re.compile(r"""["'](?:\s|#[^\n]*)*[rRbBuUfF]{0,2}["']""")

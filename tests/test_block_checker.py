@@ -148,4 +148,5 @@ def test_code_that_spells_no_deprecated_name_is_not_walked():
 
     rules = builtin_deprecations()
     assert not _may_use("import json\nprint(json.dumps({'a': 1}))\n", rules)
+    assert not _may_use("import database\nDAG = database.connect()\n", rules)  # 'base', 'DAG', no airflow
     assert _may_use("from airflow.decorators import dag\n", rules)
