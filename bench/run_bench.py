@@ -13,6 +13,8 @@ Generates a multi-skill corpus (bench/gen_skills_corpus.py: N skills x 10 Markdo
 Reports wall time, CPU time (user+sys, children included) and peak RSS of the process tree,
 the ratios to skill-lint, and where each goal stands. With --scaling, also 20 and 2,000 skills
 (cold). Every command gets one untimed warm-up run, and runs without PYTHONDONTWRITEBYTECODE.
+The cold runs of every tool and corpus take turns, round after round, so that the load of a
+shared machine falls on all of them alike and the ratios compare like with like.
 """
 
 from __future__ import annotations
@@ -45,15 +47,7 @@ def measure(cmd, cwd, env=None) -> tuple:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
 
 
-def median_of(runs, cmd, cwd, before=None, env=None) -> dict:
-    """Median wall and CPU time of `runs` runs after one untimed warm-up (disk cache, bytecode)."""
-    if before is None:
-        measure(cmd, cwd, env)
-    rows = []
-    for _ in range(runs):
-        if before:
-            before()
-        rows.append(measure(cmd, cwd, env))
+def summary(rows, cmd) -> dict:
     return {
         "wall": statistics.median(r[0] for r in rows),
         "cpu": statistics.median(r[1] for r in rows),
@@ -61,6 +55,30 @@ def median_of(runs, cmd, cwd, before=None, env=None) -> dict:
         "exit": rows[-1][3],
         "cmd": " ".join(str(c) for c in cmd),
     }
+
+
+def median_of(runs, cmd, cwd, before=None) -> dict:
+    """Median wall and CPU time of `runs` runs after one untimed warm-up (disk cache, bytecode)."""
+    if before is None:
+        measure(cmd, cwd)
+    rows = []
+    for _ in range(runs):
+        if before:
+            before()
+        rows.append(measure(cmd, cwd))
+    return summary(rows, cmd)
+
+
+def interleaved(runs, jobs) -> list:
+    """`jobs`: [(cmd, cwd)]. One warm-up each, then `runs` rounds that run every job once, so
+    that the load of this shared machine falls on all of them alike; one summary per job."""
+    for cmd, cwd in jobs:
+        measure(cmd, cwd)
+    results = [[] for _ in jobs]
+    for _ in range(runs):
+        for rows, (cmd, cwd) in zip(results, jobs):
+            rows.append(measure(cmd, cwd))
+    return [summary(rows, cmd) for rows, (cmd, _) in zip(results, jobs)]
 
 
 def corpus(out: Path, skills: int) -> Path:
@@ -97,34 +115,33 @@ def touch_one_percent(folder: Path):
 def run(args) -> list:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    rows = []
     lint = skill_lint()
-    sizes = [args.skills] + ([20, 2000] if args.scaling else [])
-    for n in sizes:
-        folder = corpus(out, n)
-        files = len(list(folder.rglob("*.md")))
-        label = f"{n} skills, {files} files"
-        cold = median_of(args.runs, [*lint, "--no-cache", "."], folder)
-        rows.append((label, "skill-lint cold", cold))
-        if n != args.skills:
-            continue
-        cache = out / f"cache-{n}"
-        shutil.rmtree(cache, ignore_errors=True)
-        measure([*lint, "--cache-dir", str(cache), "."], folder)
-        rows.append((label, "skill-lint warm", median_of(args.runs, [*lint, "--cache-dir", str(cache), "."], folder)))
-        rows.append((label, "skill-lint 1% touched", median_of(args.runs, [*lint, "--cache-dir", str(cache), "."], folder,
-                                                               before=touch_one_percent(folder))))
-        rows.append((label, "skill-lint serial cold", median_of(args.runs, [*lint, "--no-cache", "-j", "1", "."], folder)))
-        mdl = tool("MARKDOWNLINT_CLI2", "markdownlint-cli2")
-        if mdl:
-            rows.append((label, "markdownlint-cli2", median_of(args.runs, [mdl, "**/*.md"], folder)))
-        lychee = tool("LYCHEE", "lychee")
-        if lychee:
-            rows.append((label, "lychee --offline --include-fragments",
-                         median_of(args.runs, [lychee, "--offline", "--include-fragments", "--no-progress", "."], folder)))
-    own = median_of(max(args.runs, 5), [*lint, "--no-cache", "."], ROOT)
-    own["cmd"] = "skill-lint --no-cache ."
-    rows.append(("this repository's bundle", "skill-lint cold", own))
+    folder = corpus(out, args.skills)
+    label = f"{args.skills} skills, {len(list(folder.rglob('*.md')))} files"
+    jobs = [(label, "skill-lint cold", [*lint, "--no-cache", "."], folder),
+            (label, "skill-lint serial cold", [*lint, "--no-cache", "-j", "1", "."], folder)]
+    mdl = tool("MARKDOWNLINT_CLI2", "markdownlint-cli2")
+    if mdl:
+        jobs.append((label, "markdownlint-cli2", [mdl, "**/*.md"], folder))
+    lychee = tool("LYCHEE", "lychee")
+    if lychee:
+        jobs.append((label, "lychee --offline --include-fragments",
+                     [lychee, "--offline", "--include-fragments", "--no-progress", "."], folder))
+    for n in [20, 2000] if args.scaling else []:
+        other = corpus(out, n)
+        jobs.append((f"{n} skills, {len(list(other.rglob('*.md')))} files", "skill-lint cold",
+                     [*lint, "--no-cache", "."], other))
+    jobs.append(("this repository's bundle", "skill-lint cold", [*lint, "--no-cache", "."], ROOT))
+    timed = interleaved(args.runs, [(cmd, cwd) for _, _, cmd, cwd in jobs])
+    rows = [(lab, name, r) for (lab, name, _, _), r in zip(jobs, timed)]
+
+    cache = out / f"cache-{args.skills}"
+    shutil.rmtree(cache, ignore_errors=True)
+    warm = [*lint, "--cache-dir", str(cache), "."]
+    measure(warm, folder)
+    rows.insert(1, (label, "skill-lint warm", median_of(args.runs, warm, folder)))
+    rows.insert(2, (label, "skill-lint 1% touched", median_of(args.runs, warm, folder, before=touch_one_percent(folder))))
+    rows[-1][2]["cmd"] = "skill-lint --no-cache ."  # the bundle, in the repository's root
     return rows
 
 
