@@ -1,4 +1,4 @@
-"""Parse a file once: text and encoding, frontmatter, Markdown tokens, headings, anchors,
+"""Parse a file once: text and encoding, frontmatter, Markdown events (pyromark), headings, anchors,
 links, inline code, fences and suppression comments. Rules read this; they never re-parse.
 """
 
