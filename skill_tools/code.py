@@ -86,8 +86,9 @@ def block_checker():
 
     Checker binds all ~160 builtins into each module scope it opens: on a 10-line block that
     is half of its time. A builtin whose name the source never spells can be neither read nor
-    rebound, so leaving it out changes no message. Non-ASCII source gets every builtin, since
-    identifiers are NFKC-normalized (`ｐｒｉｎｔ` is `print`).
+    rebound, so leaving it out changes no message. Every builtin is bound when a name may be
+    spelled otherwise: non-ASCII source (identifiers are NFKC-normalized: `ｐｒｉｎｔ` is
+    `print`) and strings that pyflakes reads as code (`x: "in" "t"`, `cast("\\x6cist", y)`).
     """
     global _BLOCK_CHECKER
     if _BLOCK_CHECKER is None:
@@ -95,7 +96,7 @@ def block_checker():
 
         class BlockChecker(checker.Checker):
             def __init__(self, tree, source, builtins=()):
-                self._source = source if source.isascii() else None
+                self._source = None if spelled_otherwise(source) else source
                 super().__init__(tree, filename="<block>", builtins=builtins)
 
             @property
@@ -242,17 +243,28 @@ def _dotted(node, aliases) -> str:
     return ""
 
 
-def _may_use(source: str, rules) -> bool:
-    """False when the text spells no rule's identifier, so the AST walk can find nothing.
-    Identifiers in non-ASCII text may be NFKC forms, and a string's value is hidden by an
-    escape (`"\\u0064ag_run"`) or by adjacent literals (`"dag" "_run"`): then the tree is walked."""
-    if not source.isascii():
+def spelled_otherwise(source: str) -> bool:
+    """True when the code may hold a name that its text does not spell: non-ASCII text (NFKC
+    identifiers), an escape in a string (`"\\u0064ag_run"`), or adjacent string literals
+    (`"dag" "_run"`). False alarms (`" "`, `""`) only cost speed."""
+    if not source.isascii() or "\\" in source:
         return True
-    hidden = "\\" in source or bool(_ADJACENT_STRINGS.search(source))
+    return bool(_ADJACENT_STRINGS.search(source))
+
+
+# A closing quote, then whitespace or comments and an opening quote (with its prefix), or a
+# run of quotes that is not a triple-quote delimiter. Possessive, so a line of `#` stays linear.
+_ADJACENT_STRINGS = re.compile(
+    r"""["'](?:(?:\s|#[^\n]*+)++[rRbBuUfF]{0,2}|[rRbBuUfF]{1,2})["']"""
+    r"""|"'|'"|(?<!")""(?!")|(?<!')''(?!')|"{4,}|'{4,}"""
+)
+
+
+def _may_use(source: str, rules) -> bool:
+    """False when the text spells no rule's identifiers, so the AST walk can find nothing
+    (a string value may be spelled otherwise: then string rules walk)."""
+    hidden = spelled_otherwise(source)
     return any((hidden and rule.kind == "string") or all(n in source for n in rule.needles) for rule in rules)
-
-
-_ADJACENT_STRINGS = re.compile(r"""["'](?:\s|#[^\n]*)*[rRbBuUfF]{0,2}["']""")
 
 
 def deprecated_uses(unit: CodeUnit, rules) -> list:

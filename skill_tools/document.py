@@ -114,6 +114,7 @@ _DIRECTIVE = re.compile(
     r"<!--\s*skill-lint-(disable-next-line|disable-file|disable|enable)\b(.*?)-->", re.S
 )
 _CODE_TOKEN = re.compile(r"^[A-Z]{2,3}[0-9]{0,3}$")
+_QUOTE_MARKERS = re.compile(r"\n[ \t]*(?:>[ \t]?)+")  # `> > ` opening a continuation line
 _HTML_ANCHOR = re.compile(r"<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*[\"']?([^\"'\s>]+)")
 
 
@@ -227,13 +228,18 @@ class Document:
         heading = None  # [level, line, text parts] while inside a heading
         fence = None  # [info, line, content parts] while inside a fenced block
         images = 0  # depth inside image alt text, which GitHub leaves out of slugs
+        quotes = 0  # blockquote depth: inline HTML keeps the `> ` of its continuation lines
+        html = None  # [line, lines] while inside an HTML block (its lines come without `> `)
         for event, span in pyromark.events_with_range(text, options=pyromark.Options.ENABLE_TABLES, merge_text=True):
             if isinstance(event, str):  # SoftBreak, HardBreak, Rule
                 if heading is not None and event in ("SoftBreak", "HardBreak"):
                     heading[2].append(" ")
                 continue
             ((kind, value),) = event.items()
-            if kind == "Text":
+            if kind == "Html":
+                if html is not None:
+                    html[1].append(value)
+            elif kind == "Text":
                 if fence is not None:
                     fence[2].append(value)
                 elif heading is not None and not images:
@@ -241,11 +247,12 @@ class Document:
             elif kind == "Start":
                 if isinstance(value, str):
                     if value == "HtmlBlock":
-                        html = data[span["start"] : span["end"]].decode()
-                        self._html(html, line_of(span["start"]), directives, anchors)
+                        html = [line_of(span["start"]), []]
                     continue
                 ((what, detail),) = value.items()
-                if what in ("Link", "Image"):
+                if what == "BlockQuote":
+                    quotes += 1
+                elif what in ("Link", "Image"):
                     if what == "Image":
                         images += 1
                     if detail["link_type"] not in ("Autolink", "Email"):
@@ -260,6 +267,11 @@ class Document:
                 what = value if isinstance(value, str) else next(iter(value))
                 if what == "Image":
                     images -= 1
+                elif what == "BlockQuote":
+                    quotes -= 1
+                elif what == "HtmlBlock" and html is not None:
+                    self._html("".join(html[1]), html[0], directives, anchors)
+                    html = None
                 elif what == "Heading" and heading is not None:
                     level, line, parts = heading
                     title = "".join(parts)
@@ -279,6 +291,8 @@ class Document:
                 if heading is not None and not images:
                     heading[2].append(value)
             elif kind == "InlineHtml":
+                if quotes and "\n" in value:
+                    value = _QUOTE_MARKERS.sub("\n", value)
                 self._html(value, line_of(span["start"]), directives, anchors)
         return headings, links, spans, fences, directives, anchors
 

@@ -53,15 +53,14 @@ class LintError(Exception):
 
 
 def _file_rules(config) -> list:
-    """(code, rule) of the enabled per-file rules, computed once per config object."""
-    global _FILE_RULES
-    if _FILE_RULES[0] is not config:
-        rules = [(c, r) for c, r in all_rules().items() if r.scope == FILE and _enabled(c, config)]
-        _FILE_RULES = (config, rules)
-    return _FILE_RULES[1]
+    """(code, rule) of the enabled per-file rules, computed once per selection."""
+    key = (config.select, config.ignore)
+    if key not in _FILE_RULES:
+        _FILE_RULES[key] = [(c, r) for c, r in all_rules().items() if r.scope == FILE and _enabled(c, config)]
+    return _FILE_RULES[key]
 
 
-_FILE_RULES: tuple = (None, [])
+_FILE_RULES: dict = {}
 
 
 def check_file(rel: str, data: bytes, skill_name: str, config) -> FileResult:

@@ -40,7 +40,7 @@ class Target:
 def resolve_link(source_rel: str, raw: str) -> Target:
     external = bool(_SCHEME.match(raw)) and not _DRIVE.match(raw) and not raw.lower().startswith("file:")
     absolute = raw.startswith(("/", "file:")) or bool(_DRIVE.match(raw))
-    backslash = "\\" in unquote(raw)  # markdown-it percent-encodes backslashes
+    backslash = "\\" in unquote(raw)  # as written, or percent-encoded (%5C)
     path, _, fragment = raw.replace("%5C", "/").replace("%5c", "/").replace("\\", "/").partition("#")
     path = unquote(path.split("?", 1)[0])
     path = source_rel if not path else posixpath.normpath(posixpath.join(posixpath.dirname(source_rel), path))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,12 @@ TRICKY = [
     "return 1\n",
     "f'{open}'\n",
     "match x:\n    case [int(), str()]:\n        pass\n",
+    # strings pyflakes reads as code can name a builtin the text never spells
+    'x: "in" "t" = 1\n',
+    'def f(a: "\\x69nt"):\n    pass\n',
+    'from typing import cast\ncast("\\x6cist[int]", [])\n',
+    'x: ("li"  # split\n   "st") = []\n',
+    '__all__ = ["o" "pen"]\n',
 ]
 
 
@@ -150,3 +158,26 @@ def test_code_that_spells_no_deprecated_name_is_not_walked():
     assert not _may_use("import json\nprint(json.dumps({'a': 1}))\n", rules)
     assert not _may_use("import database\nDAG = database.connect()\n", rules)  # 'base', 'DAG', no airflow
     assert _may_use("from airflow.decorators import dag\n", rules)
+
+
+def test_a_line_of_hashes_after_a_string_is_fast():
+    """The adjacent-strings regex once split a run of `#` in exponentially many ways."""
+    source = 'NAME = "report"\n' + "#" * 5000 + "\nprint(NAME)\n"
+    code = f"from skill_tools.code import spelled_otherwise; print(spelled_otherwise({source!r}))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('"""Doc."""\nx = 1\n', False),
+    ('def f():\n    """Doc."""\n    return "x"\n', False),
+    ('print("a", "c")\n', False),
+    ('"a" # x "c"\n', False),
+    ('"in" "t"', True), ('"in""t"', True), ('"""in""""t"', True), ("'in'\"t\"", True),
+    ('"in"f"t"', True), ('("in"  # c\n "t")', True), ('"""a"""\n"c"', True), ('"\\x41"', True),
+    ("ｐｒｉｎｔ", True),
+])
+def test_names_spelled_otherwise(source, expected):
+    from skill_tools.code import spelled_otherwise
+
+    assert spelled_otherwise(source) is expected

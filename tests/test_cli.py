@@ -441,3 +441,17 @@ def test_batches_give_the_same_output(tmp_path, capsys, monkeypatch):
     main(["--format", "json", "--no-cache", "."])
     assert capsys.readouterr().out == whole
     assert json.loads(whole)["files_checked"] == 12 * 3
+
+
+def test_a_changed_selection_changes_the_rules_run(tmp_path):
+    """The per-file rule list is cached by selection, not by config object."""
+    from skill_tools.config import Config
+
+    config = Config(select=("LK",))
+    data = b"# T\n\n[a](missing.md)\n\n```\nno language\n```\n"
+    first = {code for code, _ in engine.check_file("references/guide.md", data, "my-skill", config).hits}
+    config.select = ("ALL",)
+    second = {code for code, _ in engine.check_file("references/guide.md", data, "my-skill", config).hits}
+    config.ignore = ("CB001",)
+    third = {code for code, _ in engine.check_file("references/guide.md", data, "my-skill", config).hits}
+    assert "CB001" not in first and "CB001" in second and "CB001" not in third

@@ -77,3 +77,13 @@ def test_ascii_slugs_keep_what_github_slugger_keeps():
         text = f"A{chr(code)}b"
         assert slugify(text) == "".join(c for c in text.lower() if _keep(c)).replace(" ", "-"), repr(text)
     assert slugify("Ünïcode — Ärger_1") == "ünïcode--ärger_1"
+
+
+def test_directives_and_anchors_inside_blockquotes():
+    d = doc(
+        "> <!-- skill-lint-disable\n> LK001 reason -->\n> [a](b.md)\n>\n> <div\n> id=\"bar\">\n\n"
+        "> > text <!-- skill-lint-enable\n> > LK001 --> <a\n> >  name=\"q\">x</a>\n"
+    )
+    assert [(x.action, x.codes, x.line, x.reason) for x in d.directives] == [
+        ("disable", ("LK001",), 1, "reason"), ("enable", ("LK001",), 8, "")]
+    assert {"bar", "q"} <= d.anchors
