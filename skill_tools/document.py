@@ -223,6 +223,21 @@ class Document:
         def line_of(offset: int) -> int:
             return bisect_right(starts, offset)
 
+        last: dict = {}  # line -> (byte offset, character offset) of the previous event
+
+        def column_of(offset: int, line: int, needle: str) -> int:
+            """Column of `needle` on `line`, searched from the event's start, not the line's:
+            10,000 links on one line stay linear."""
+            if not 1 <= line <= len(self.lines) or not needle:
+                return 1
+            byte, char = last.get(line, (starts[line - 1], 0))
+            if offset < byte:
+                byte, char = starts[line - 1], 0
+            char += len(data[byte:offset].decode("utf-8", "replace"))
+            last[line] = (offset, char)
+            idx = self.lines[line - 1].find(needle, char)
+            return idx + 1 if idx >= 0 else 1
+
         slugger = Slugger()
         current_heading = ""
         heading = None  # [level, line, text parts] while inside a heading
@@ -258,7 +273,7 @@ class Document:
                     if detail["link_type"] not in ("Autolink", "Email"):
                         line = line_of(span["start"])
                         target = detail["dest_url"]
-                        links.append(Link(target, line, self._column(line, target), what == "Image"))
+                        links.append(Link(target, line, column_of(span["start"], line, target), what == "Image"))
                 elif what == "Heading":
                     heading = [int(detail["level"][1]), line_of(span["start"]), []]
                 elif what == "CodeBlock" and isinstance(detail, dict):
@@ -287,7 +302,7 @@ class Document:
                     fence = None
             elif kind == "Code":
                 line = line_of(span["start"])
-                spans.append(CodeSpan(value, line, self._column(line, value)))
+                spans.append(CodeSpan(value, line, column_of(span["start"], line, value)))
                 if heading is not None and not images:
                     heading[2].append(value)
             elif kind == "InlineHtml":
@@ -302,13 +317,6 @@ class Document:
             directives.append(parse_directive(m.group(1), m.group(2), at))
         for m in _HTML_ANCHOR.finditer(html):
             anchors.append(m.group(1))
-
-    def _column(self, line: int, needle: str) -> int:
-        if 1 <= line <= len(self.lines) and needle:
-            idx = self.lines[line - 1].find(needle)
-            if idx >= 0:
-                return idx + 1
-        return 1
 
     @property
     def headings(self) -> list:

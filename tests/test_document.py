@@ -87,3 +87,9 @@ def test_directives_and_anchors_inside_blockquotes():
     assert [(x.action, x.codes, x.line, x.reason) for x in d.directives] == [
         ("disable", ("LK001",), 1, "reason"), ("enable", ("LK001",), 8, "")]
     assert {"bar", "q"} <= d.anchors
+
+
+def test_columns_point_at_the_link_and_span_themselves():
+    d = doc("see b.md: [b](b.md) and `c` `c` é [x](x.md)\n")
+    assert [(link.target, link.column) for link in d.links] == [("b.md", 15), ("x.md", 39)]
+    assert [(s.content, s.column) for s in d.code_spans] == [("c", 26), ("c", 30)]

@@ -483,3 +483,14 @@ def test_odd_file_names(tmp_path):
     code, findings, _ = run_lint(skill)
     assert code == 1
     assert sum(1 for f in findings if f["code"] == "LK010") == 5
+
+
+def test_fifty_thousand_links_on_one_line(tmp_path):
+    """Each link's column is searched from where the link starts, not from the line's start."""
+    line = " ".join(f"[é{i}](missing-{i}.md)" for i in range(50_000))
+    skill = make_skill(tmp_path, {"references/links.md": "# Links\n\n" + line + "\n"})
+    code, findings, _ = run_lint(skill)
+    assert code == 1
+    missing = [f for f in findings if f["code"] == "LK001" and f["rel"] == "references/links.md"]
+    assert len(missing) == 50_000
+    assert missing[-1]["column"] == len(line) - len("missing-49999.md)") + 1
