@@ -165,8 +165,8 @@ def _display_root(root: Path, cwd: str) -> str:
         return root.as_posix()
 
 
-def _check_all(tasks, results, config, jobs, cache, pool=None):
-    """Check files, from the cache where possible, in parallel when there are many."""
+def _check_all(tasks, results, config, cache, workers):
+    """Check files, from the cache where possible, in parallel when there is much to read."""
     keys, pending = {}, []
     for t in tasks:
         s_index, rel, path, name = t
@@ -182,13 +182,13 @@ def _check_all(tasks, results, config, jobs, cache, pool=None):
                 results[(s_index, rel)] = hit
                 continue
         pending.append(t)
-    sizes = {t[2]: _size(t[2]) for t in pending} if pool is not None else {}
-    parallel = pool is not None and len(pending) > 1 and sum(sizes.values()) >= PARALLEL_MIN_BYTES
+    sizes = {t[2]: _size(t[2]) for t in pending} if workers.jobs > 1 and len(pending) > 1 else {}
+    parallel = sum(sizes.values()) >= PARALLEL_MIN_BYTES
     if parallel:  # largest first: the workers finish together
         pending.sort(key=lambda t: -sizes[t[2]])
     args = [(rel, path, name, config) for _, rel, path, name in pending]
     if parallel:
-        outputs = list(pool.map(_work, args, chunksize=max(1, len(args) // (jobs * 8))))
+        outputs = workers.map(_work, args)
     else:
         outputs = [_work(a) for a in args]
     for (s_index, rel, _, _), out in zip(pending, outputs):
@@ -262,24 +262,38 @@ def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None,
     jobs = jobs or os.cpu_count() or 1
     findings, checked = [], 0
     stats = {"python_blocks": 0, "fragments": 0, "fences": 0, "templates": 0, "skills": len(skills)}
-    pool = None
+    workers = _Workers(jobs)
     try:
         for batch in _batches(skills):
-            if pool is None and jobs > 1 and sum(_size(p) for i in batch for _, p in skills[i].files) >= PARALLEL_MIN_BYTES:
-                from concurrent.futures import ProcessPoolExecutor
-
-                _preload()
-                pool = ProcessPoolExecutor(max_workers=jobs)
-            checked += _run_batch(skills, batch, config, jobs, cache, pool, extra or {}, findings, stats)
+            checked += _run_batch(skills, batch, config, cache, workers, extra or {}, findings, stats)
     finally:
-        if pool is not None:
-            pool.shutdown()
+        workers.shutdown()
     if only is not None:
         wanted = {Path(p).resolve() for p in only}
         findings = [f for f in findings if Path(f.path).resolve() in wanted]
     findings = [f for f in findings if _selected(f, config)]
     findings.sort(key=Finding.sort_key)
     return Result(findings, checked, stats)
+
+
+class _Workers:
+    """A process pool, started when a batch first has enough unchecked text to share."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool = None
+
+    def map(self, fn, args) -> list:
+        if self.pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            _preload()
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
+        return list(self.pool.map(fn, args, chunksize=max(1, len(args) // (self.jobs * 8))))
+
+    def shutdown(self):
+        if self.pool is not None:
+            self.pool.shutdown()
 
 
 def _preload():
@@ -306,7 +320,7 @@ def _batches(skills):
         yield batch
 
 
-def _run_batch(skills, batch, config, jobs, cache, pool, extra, findings, stats) -> int:
+def _run_batch(skills, batch, config, cache, workers, extra, findings, stats) -> int:
     """Check the files of some skills, then their skill rules; only findings are kept."""
     results: dict = {}
     tasks = [(i, rel, path, skills[i].folder_name) for i in batch for rel, path in skills[i].files]
@@ -315,7 +329,7 @@ def _run_batch(skills, batch, config, jobs, cache, pool, extra, findings, stats)
         if not tasks:
             break
         checked += len(tasks)
-        _check_all(tasks, results, config, jobs, cache, pool)
+        _check_all(tasks, results, config, cache, workers)
         tasks = _linked_extras(skills, results, batch)
 
     rules = all_rules()
