@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .code import Deprecation
+from .analysis import Deprecation
 
 
 PROFILES = ("spec", "claude-code")

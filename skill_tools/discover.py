@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .facts import SKILL_DIRS
+from .crossrefs import SKILL_DIRS
 
 SKIP_DIRS = {"node_modules", "__pycache__", "build", "dist", "site-packages", "venv", "env", "target"}
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .document import Document, Link, CodeSpan
-from .facts import FileFacts, SkillFacts, Suppression, Target, facts_of
+from .crossrefs import FileFacts, SkillFacts, Suppression, Target, facts_of
 from .model import ERROR, Finding, Hit
 from .rules import FILE, SKILL, all_rules, matches
 

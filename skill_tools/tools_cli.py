@@ -11,6 +11,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from .install import add_install_command
+from .package import add_package_command
+
 
 def _render(args) -> int:
     import jinja2
@@ -75,12 +78,8 @@ def _parser():
     r.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     r.add_argument("--force", action="store_true", help="overwrite --output")
     r.set_defaults(func=_render)
-    try:
-        from .packaging import add_commands
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        add_commands(sub)
+    add_package_command(sub)
+    add_install_command(sub)
     return p
 
 

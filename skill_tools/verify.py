@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import code as analysis
+from . import analysis
 from .document import MARKDOWN, PYTHON, TEMPLATE, Document
 from .model import Hit
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyflakes import checker
 
-from skill_tools.code import block_checker, python_units
+from skill_tools.analysis import block_checker, python_units
 from skill_tools.document import Document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,7 +138,7 @@ def _uses(rule) -> list:
 
 
 def test_every_builtin_deprecation_is_found_in_every_spelling():
-    from skill_tools.code import CodeUnit, deprecated_uses
+    from skill_tools.analysis import CodeUnit, deprecated_uses
     from skill_tools.config import builtin_deprecations
 
     rules = builtin_deprecations()
@@ -151,7 +151,7 @@ def test_every_builtin_deprecation_is_found_in_every_spelling():
 
 
 def test_code_that_spells_no_deprecated_name_is_not_walked():
-    from skill_tools.code import _may_use
+    from skill_tools.analysis import _may_use
     from skill_tools.config import builtin_deprecations
 
     rules = builtin_deprecations()
@@ -163,7 +163,7 @@ def test_code_that_spells_no_deprecated_name_is_not_walked():
 def test_a_line_of_hashes_after_a_string_is_fast():
     """The adjacent-strings regex once split a run of `#` in exponentially many ways."""
     source = 'NAME = "report"\n' + "#" * 5000 + "\nprint(NAME)\n"
-    code = f"from skill_tools.code import spelled_otherwise; print(spelled_otherwise({source!r}))"
+    code = f"from skill_tools.analysis import spelled_otherwise; print(spelled_otherwise({source!r}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
     assert out.stdout.strip() == "False"
 
@@ -178,6 +178,6 @@ def test_a_line_of_hashes_after_a_string_is_fast():
     ("ｐｒｉｎｔ", True),
 ])
 def test_names_spelled_otherwise(source, expected):
-    from skill_tools.code import spelled_otherwise
+    from skill_tools.analysis import spelled_otherwise
 
     assert spelled_otherwise(source) is expected

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from skill_tools import packaging
+from skill_tools import install as installing
+from skill_tools import package as packaging
 from skill_tools.tools_cli import main
 
 NAME = "widget-maker"
@@ -558,7 +559,7 @@ def test_install_from_folder_refuses_symlinks(skill, tmp_path, capsys):
 
 
 def test_install_refuses_zip_bomb_headers(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(packaging, "MAX_INSTALL_BYTES", 1000)
+    monkeypatch.setattr(installing, "MAX_INSTALL_BYTES", 1000)
     archive = tmp_path / "bomb.zip"
     archive.write_bytes(zip_with(GOOD_ENTRIES + [(f"{NAME}/assets/zeros.bin", b"\x00" * 5000, 0o100644)]))
     code, out, err = run(capsys, "install", archive, "--target", tmp_path / "skills")

@@ -6,7 +6,7 @@ Nothing is executed: Python is compiled and read by pyflakes, shell goes to `bas
 
 from __future__ import annotations
 
-from .. import code as analysis
+from .. import analysis
 from ..document import JSON, PYTHON, SHELL, TOML, YAML
 from ..model import Hit
 from ..secrets import find_secrets

@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ..facts import SKILL_DIRS
+from ..crossrefs import SKILL_DIRS
 from ..model import Hit
 from . import SKILL, Rule, register
 

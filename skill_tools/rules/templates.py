@@ -5,7 +5,7 @@ language.
 
 from __future__ import annotations
 
-from .. import code as analysis
+from .. import analysis
 from ..model import Hit
 from ..secrets import find_secrets
 from ..templating import RenderLimit, Template, output_language

@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from skill_tools.code import python_units
+from skill_tools.analysis import python_units
 from skill_tools.config import load_config
 from skill_tools.document import Document
 from skill_tools.templating import Template

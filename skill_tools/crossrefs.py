@@ -168,7 +168,7 @@ def suppression_ranges(doc) -> tuple:
 def facts_of(doc) -> FileFacts:
     facts = FileFacts(doc.rel, doc.kind, mentions=mentions_in(doc))
     if doc.kind == MARKDOWN and not doc.binary:
-        from .code import PYTHON_LANGS
+        from .analysis import PYTHON_LANGS
 
         python = [f for f in doc.fences if f.lang in PYTHON_LANGS]
         facts.anchors = doc.anchors
