@@ -372,6 +372,33 @@ def toml_problems(unit: CodeUnit):
 
 _BASH_LINE = re.compile(r"line (\d+): (.*)")
 
+# `<ID>`, `<build step 1>`, `<your-token>`: a value the reader types in. Never `<<EOF`, `<(cmd)`,
+# `<$file` or `2>&1`: the text inside starts with a letter or digit and holds no `<`, `>` or `|`.
+_SHELL_PLACEHOLDER = re.compile(r"(?<![<\w])<[A-Za-z0-9_][^<>|\n]*>(?!>)")
+_PROMPT = re.compile(r"^\s*[$%] ")
+
+
+def shell_as_typed(source: str) -> str:
+    """The commands a reader would type from a shell block, one output line per input line.
+
+    Documentation writes `<ID>` for a value to fill in and `$ cmd` for a prompt followed by the
+    command's output. A placeholder becomes a plain word; when any line starts with a `$ ` or
+    `% ` prompt, only prompted lines (and their `\\` continuations) are commands and the other
+    lines are output, blanked so that line numbers stay right.
+    """
+    lines = source.split("\n")
+    if any(_PROMPT.match(line) for line in lines):
+        kept, continued = [], False
+        for line in lines:
+            if _PROMPT.match(line):
+                line = _PROMPT.sub("", line, count=1)
+            elif not continued:
+                line = ""
+            continued = line.rstrip().endswith("\\")
+            kept.append(line)
+        lines = kept
+    return "\n".join(_SHELL_PLACEHOLDER.sub("PLACEHOLDER", line) for line in lines)
+
 
 def _bash_n(script: str):
     """Run `bash -n` (parse only). Returns (line, message) of the first error, or None."""
@@ -398,19 +425,20 @@ def shell_problems_batch(units) -> dict:
     """
     if not units:
         return {}
-    todo = [u for u in units if u.source not in _SHELL_MEMO]
+    typed = [shell_as_typed(u.source) for u in units]
+    todo = [t for t in typed if t not in _SHELL_MEMO]
     if len(todo) > 1:
-        joined = "".join(f"__skill_lint_{i}() {{\n{u.source}\n:\n}}\n" for i, u in enumerate(todo))
+        joined = "".join(f"__skill_lint_{i}() {{\n{t}\n:\n}}\n" for i, t in enumerate(todo))
         if _bash_n(joined) is None:
-            for u in todo:
-                _SHELL_MEMO[u.source] = None
+            for t in todo:
+                _SHELL_MEMO[t] = None
     out = {}
-    for i, unit in enumerate(units):
-        if unit.source not in _SHELL_MEMO:
+    for i, (unit, text) in enumerate(zip(units, typed)):
+        if text not in _SHELL_MEMO:
             if len(_SHELL_MEMO) > 10_000:
                 _SHELL_MEMO.clear()
-            _SHELL_MEMO[unit.source] = _bash_n(unit.source)
-        err = _SHELL_MEMO[unit.source]
+            _SHELL_MEMO[text] = _bash_n(text)
+        err = _SHELL_MEMO[text]
         if err:
             out[i] = (unit.file_line(err[0]), 1, f"shell syntax error: {err[1]}")
     return out
