@@ -217,13 +217,24 @@ class ShellSyntaxError(Rule):
             yield Hit(line, col, msg)
 
 
+def _test_file(rel: str) -> bool:
+    """A test of the skill's scripts: its `password="literal"` arguments are fixtures."""
+    parts = rel.split("/")
+    name = parts[-1]
+    return "tests" in parts[:-1] or "test" in parts[:-1] or name.startswith("test_") or name.endswith(("_test.py", "conftest.py"))
+
+
 @register
 class HardcodedSecret(Rule):
     """A code block or skill file holds a credential: a password in a connection URI, a known key
     format (`AKIA...`, `sk_live_...`, private-key blocks) or a `password=`/`token=` literal.
 
     Readers copy examples into production; a skill is also zipped and shared. Placeholders
-    (`${VAR}`, `<password>`, `os.environ[...]`, `EnvVar(...)`, `$(vault ...)`) are fine.
+    (`${VAR}`, `<password>`, `"..."`, `changeme`, `xxx`, `my-password`, `os.environ[...]`,
+    `EnvVar(...)`, `$(vault ...)`), masked formats (`AIzaXXXX...`), AWS's documented
+    `...EXAMPLE` keys and the tools' quick-start defaults (`airflow:airflow@postgres`) are fine.
+    In a programming-language fence, `token: string` is a declaration, not a value; in the tests
+    of a skill's scripts only real key formats and connection URIs count.
     """
 
     code, name = "CB030", "hardcoded-secret"
@@ -233,9 +244,9 @@ class HardcodedSecret(Rule):
 
     def check(self, doc, ctx):
         if doc.kind != "markdown":
-            for line, col, what in find_secrets(doc.text):
+            for line, col, what in find_secrets(doc.text, literals=not _test_file(doc.rel)):
                 yield Hit(line, col, f"hard-coded secret: {what}")
             return
         for fence in doc.fences:
-            for line, col, what in find_secrets(fence.content):
+            for line, col, what in find_secrets(fence.content, fence.lang):
                 yield Hit(fence.first_line + line - 1, col, f"hard-coded secret: {what}")
