@@ -10,7 +10,7 @@ import re
 from urllib.parse import unquote
 from dataclasses import dataclass, field
 
-from .document import MARKDOWN, OTHER, PYTHON, SHELL
+from .document import MARKDOWN, OTHER, PYTHON, SHELL, CodeSpan
 
 SKILL_DIRS = ("references", "templates", "scripts", "assets")
 
@@ -18,6 +18,10 @@ _MODULE_RUN = re.compile(r"-m\s+((?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*)")  # python -m
 _FILE_NAME = re.compile(r"(?<![\w.-])[\w-][\w.-]*\.[A-Za-z][A-Za-z0-9]{0,9}\b")
 _PATH_TOKEN = re.compile(r"(?<![\w/.:-])((?:\.\.?/)*(?:[\w.-]+/)+[\w.-]*)")
 
+
+# Variables a skill uses for its own folder: `{baseDir}/references/x.md`, `${CLAUDE_SKILL_DIR}/scripts/y.py`.
+ROOT_VAR = re.compile(r"(?:\$\{(?:baseDir|CLAUDE_SKILL_DIR|SKILL_DIR)\}|\{baseDir\}|\$(?:CLAUDE_SKILL_DIR|SKILL_DIR)\b)/")
+_PROSE_NOISE = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^>\n]*>|\b[a-z][a-z0-9+.-]*://\S*|\S+@\S+")
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 _DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
@@ -38,6 +42,9 @@ class Target:
 
 
 def resolve_link(source_rel: str, raw: str) -> Target:
+    rooted = ROOT_VAR.match(unquote(raw))
+    if rooted:  # {baseDir}/x: relative to the skill folder, wherever the linking file is
+        raw, source_rel = unquote(raw)[rooted.end():], "SKILL.md"
     external = bool(_SCHEME.match(raw)) and not _DRIVE.match(raw) and not raw.lower().startswith("file:")
     absolute = raw.startswith(("/", "file:")) or bool(_DRIVE.match(raw))
     backslash = "\\" in unquote(raw)  # as written, or percent-encoded (%5C)
@@ -64,8 +71,10 @@ class FileFacts:
     anchors: frozenset = frozenset()
     links: tuple = ()  # Link
     targets: tuple = ()  # Target of each link, resolved where the file is checked
-    spans: tuple = ()  # CodeSpan that look like paths
+    spans: tuple = ()  # CodeSpan that look like paths or file names
+    prose: tuple = ()  # CodeSpan-shaped paths and file names written in plain text, outside code
     mentions: frozenset = frozenset()  # skill-relative paths named anywhere in the text
+    names: frozenset = frozenset()  # bare file names (`forms.md`) named anywhere in the text
     ranges: tuple = ()  # Suppression
     fences: int = 0
     python_blocks: int = 0
@@ -98,7 +107,7 @@ def mentions_in(doc) -> frozenset:
     if doc.kind == OTHER:
         return frozenset()
     here = posixpath.dirname(doc.rel)
-    slashed = "\n".join(line for line in doc.lines if "/" in line)  # a path token holds a '/'
+    slashed = "\n".join(ROOT_VAR.sub("", line) for line in doc.lines if "/" in line)  # a path token holds a '/'
     tokens = [m.group(1).rstrip("/.") for m in _PATH_TOKEN.finditer(slashed)]
     tokens += [m.group(1).replace(".", "/") + ".py" for m in _MODULE_RUN.finditer(doc.text)]
     if doc.kind == PYTHON:
@@ -114,6 +123,35 @@ def mentions_in(doc) -> frozenset:
             if not path.startswith(".."):
                 out.add(path)
     return frozenset(out)
+
+
+def names_in(doc) -> frozenset:
+    """Bare file names a text mentions (`see forms.md`, `icon: mark.svg`)."""
+    if doc.kind == OTHER:
+        return frozenset()
+    return frozenset(m.group(0) for m in _FILE_NAME.finditer(doc.text) if len(m.group(0)) < 120)
+
+
+def prose_paths(doc) -> tuple:
+    """Paths and file names written in the text of a Markdown file, outside fences, inline
+    code, link targets and URLs: `see references/forms.md` or `read FORMS.md`."""
+    in_fence = set()
+    for fence in doc.fences:
+        in_fence.update(range(fence.line, fence.end + 1))
+    out = []
+    for number, line in enumerate(doc.lines, 1):
+        if number in in_fence or "." not in line:
+            continue
+        text = _PROSE_NOISE.sub(lambda m: " " * len(m.group(0)), line)
+        for m in _FILE_NAME.finditer(text):
+            start = m.start()
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-./"):
+                start -= 1
+            token = text[start:m.end()]
+            if token.startswith((".", "/")) and not token.startswith(("./", "../")):
+                continue
+            out.append(CodeSpan(token, number, start + 1))
+    return tuple(out)
 
 
 def _python_names(text: str, here: str) -> list:
@@ -166,7 +204,7 @@ def suppression_ranges(doc) -> tuple:
 
 
 def facts_of(doc) -> FileFacts:
-    facts = FileFacts(doc.rel, doc.kind, mentions=mentions_in(doc))
+    facts = FileFacts(doc.rel, doc.kind, mentions=mentions_in(doc), names=names_in(doc))
     if doc.kind == MARKDOWN and not doc.binary:
         from .analysis import PYTHON_LANGS
 
@@ -174,7 +212,8 @@ def facts_of(doc) -> FileFacts:
         facts.anchors = doc.anchors
         facts.links = tuple(doc.links)
         facts.targets = tuple(resolve_link(doc.rel, link.target) for link in doc.links)
-        facts.spans = tuple(s for s in doc.code_spans if "/" in s.content)
+        facts.spans = tuple(s for s in doc.code_spans if "/" in s.content or _FILE_NAME.fullmatch(s.content.strip()))
+        facts.prose = prose_paths(doc)
         facts.ranges = suppression_ranges(doc)
         facts.fences = len(doc.fences)
         facts.python_blocks = len(python)

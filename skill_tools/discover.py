@@ -133,6 +133,11 @@ def skill_files(root: Path) -> SkillSource:
 
     if (root / "SKILL.md").exists() or (root / "SKILL.md").is_symlink():
         add("SKILL.md", root / "SKILL.md")
+    agents = root / "agents"  # per-agent metadata (`agents/openai.yaml`: display name, icons)
+    if agents.is_dir() and not agents.is_symlink():
+        for entry in sorted(agents.iterdir()):
+            if entry.suffix in (".yaml", ".yml", ".json") and entry.is_file() and not entry.is_symlink():
+                add(f"agents/{entry.name}", entry)
     for top in SKILL_DIRS:
         folder = root / top
         if folder.is_symlink():
@@ -159,8 +164,42 @@ def skill_files(root: Path) -> SkillSource:
                     continue
                 add(f"{rel_dir}/{f}", Path(dirpath) / f)
     source.files = [(rel, p) for rel, p in source.files if not p.is_dir()]
-    source.paths = frozenset(paths)
+    source.paths = frozenset(paths | _other_paths(root))
     return source
+
+
+MAX_OTHER_PATHS = 20000
+
+
+def _other_paths(root: Path) -> set:
+    """Names of the files and folders outside the standard folders (`forms.md`, `agents/`,
+    `languages/go.md`), listed but not read: a link or a path in prose may name them, and a
+    file is read only when something reaches it. Hidden entries, caches, virtual environments
+    and nested skills are left out."""
+    out: set = set()
+    stack = [(root, "")]
+    while stack and len(out) < MAX_OTHER_PATHS:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            if not prefix and (entry.name in SKILL_DIRS or entry.name == "SKILL.md"):
+                continue
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if _skip_dir(entry) or os.path.exists(os.path.join(entry.path, "SKILL.md")):
+                    continue
+                stack.append((Path(entry.path), rel + "/"))
+            out.add(rel)
+    return out
 
 
 def owning_skill(path: Path) -> Path | None:

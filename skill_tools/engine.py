@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .document import Document, Link, CodeSpan
-from .crossrefs import FileFacts, SkillFacts, Suppression, Target, facts_of
+from .crossrefs import ROOT_VAR, SKILL_DIRS, FileFacts, SkillFacts, Suppression, Target, facts_of
 from .model import ERROR, Finding, Hit
 from .rules import FILE, SKILL, all_rules, matches
 
@@ -83,6 +83,7 @@ def _to_json(result: FileResult) -> str:
     facts = asdict(result.facts)
     facts["anchors"] = sorted(result.facts.anchors)
     facts["mentions"] = sorted(result.facts.mentions)
+    facts["names"] = sorted(result.facts.names)
     return json.dumps({"hits": [[c, asdict(h)] for c, h in result.hits], "facts": facts})
 
 
@@ -92,6 +93,7 @@ def _from_json(text: str) -> FileResult:
     facts = FileFacts(
         rel=f["rel"], kind=f["kind"], anchors=frozenset(f["anchors"]),
         links=tuple(Link(**x) for x in f["links"]), spans=tuple(CodeSpan(**x) for x in f["spans"]),
+        prose=tuple(CodeSpan(**x) for x in f["prose"]), names=frozenset(f["names"]),
         targets=tuple(Target(**x) for x in f["targets"]),
         mentions=frozenset(f["mentions"]),
         ranges=tuple(Suppression(**{**x, "codes": tuple(x["codes"])}) for x in f["ranges"]),
@@ -100,13 +102,25 @@ def _from_json(text: str) -> FileResult:
     return FileResult([(c, Hit(**h)) for c, h in data["hits"]], facts)
 
 
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """A hash of skill-lint's own code and data: a changed rule never reads a stale result."""
+    h = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".toml", ".json") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(package).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 class Cache:
     """Results by file content, path, tool version and configuration. JSON, never pickle:
     a cache folder committed by a stranger must not be able to run code."""
 
     def __init__(self, folder: Path, config):
         self.folder = Path(folder)
-        self.salt = f"{__version__}|{config.fingerprint()}"
+        self.salt = f"{__version__}|{_code_fingerprint()}|{config.fingerprint()}"
         self.hits = 0
 
     def key(self, rel, skill_name, data) -> str:
@@ -204,39 +218,70 @@ def _size(path) -> int:
         return 0
 
 
+def _reached_paths(skill, rel, facts) -> list:
+    """Skill-relative paths a checked file reaches: its link targets, the paths it names that
+    exist, and bare file names that sit next to it or at the skill root. Only SKILL.md and
+    the Markdown it reaches lead on: a script's string literals are not directions to Claude."""
+    if facts.kind != "markdown":
+        return []
+    out = []
+    for target in facts.targets:
+        if not (target.external or target.absolute or target.escapes or target.installed):
+            out.append(target.path)
+    out += [p for p in facts.mentions if p in skill.paths]
+    here = posixpath.dirname(rel)
+    for name in facts.names:
+        for base in {"", here}:
+            path = posixpath.join(base, name)
+            if path in skill.paths:
+                out.append(path)
+    return out
+
+
+MAX_REACHED_FOLDER = 1000  # files taken from one folder that a file names (`fonts/`)
+
+
 def _linked_extras(skills, results, batch) -> list:
-    """Files inside a skill folder, outside its standard folders, that its files link to.
+    """Files inside a skill folder, outside its standard folders, that its files link to or
+    name (`see forms.md`, `fonts/`).
 
     They are part of the skill (Claude follows the link; the packager ships them), so they are
-    checked too, and so are the files they link to in turn.
+    checked too, and so are the files they reach in turn.
     """
     tasks = []
     for s_index in batch:
         skill = skills[s_index]
         known = {rel for rel, _ in skill.files}
         new = []
+        root = Path(skill.root).resolve()
         for rel in sorted(known):
             res = results.get((s_index, rel))
             if res is None:
                 continue
-            for target in res.facts.targets:
-                path = target.path
-                if (target.external or target.absolute or target.escapes or target.installed or path in known
-                        or any(part.startswith(".") for part in path.split("/"))):
+            linked = {t.path for t in res.facts.targets}
+            for path in _reached_paths(skill, rel, res.facts):
+                if path in known or path.split("/", 1)[0] in SKILL_DIRS or path == "SKILL.md" \
+                        or any(part.startswith(".") for part in path.split("/")):
                     continue
                 full = Path(skill.root) / path
                 try:
                     real = full.resolve(strict=True)
                 except (OSError, RuntimeError):
                     continue  # missing or a loop: LK001 reports the link
-                root = Path(skill.root).resolve()
                 if real != root and root not in real.parents:
                     skill.bad_links.append((path, "linked file lies outside the skill through a symbolic link; not followed"))
                     known.add(path)
                     skill.paths = skill.paths | {path}  # IO003 explains it; not also LK001
                     continue
                 if full.is_dir() and not full.is_symlink():
-                    skill.paths = skill.paths | {path}  # LK003 names it: folders are not followed
+                    skill.paths = skill.paths | {path}
+                    if path not in linked and path in _spoken(rel, res.facts):
+                        # a folder SKILL.md names in its text (`fonts/`): its files are read or searched
+                        for sub in _folder_files(full, path)[:MAX_REACHED_FOLDER]:
+                            if sub[0] not in known:
+                                known.add(sub[0])
+                                new.append(sub)
+                    continue  # a link to a folder: LK003 names it, folders are not followed
                 if not full.is_file():
                     if not full.is_dir():
                         skill.special_files.append((path, "not a regular file (named pipe, socket or device); not read"))
@@ -251,6 +296,27 @@ def _linked_extras(skills, results, batch) -> list:
             skill.paths = skill.paths | {p for p, _ in new} | parents
             tasks += [(s_index, rel, full, skill.folder_name) for rel, full in new]
     return tasks
+
+
+def _spoken(rel, facts) -> set:
+    """Paths SKILL.md names in its own words (prose and inline code, not code blocks)."""
+    if rel != "SKILL.md":
+        return set()
+    return {posixpath.normpath(ROOT_VAR.sub("", s.content.strip()).rstrip("/") or ".") for s in facts.spans + facts.prose}
+
+
+def _folder_files(folder: Path, rel: str) -> list:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        base = rel + Path(dirpath).relative_to(folder).as_posix().join(["/", ""]) if dirpath != str(folder) else rel
+        for f in sorted(filenames):
+            full = Path(dirpath) / f
+            if not f.startswith(".") and full.is_file() and not full.is_symlink():
+                out.append((f"{base.rstrip('/')}/{f}", full))
+        if len(out) >= MAX_REACHED_FOLDER:
+            break
+    return out
 
 
 BATCH_FILES = 2000  # skills are checked in batches of about this many files: memory stays flat

@@ -53,7 +53,7 @@ a: [1, 2
 export AIRFLOW_CONN_DB='postgres://etl:hunter22@db/prod'
 ```
 
-See `templates/missing.py.j2`.
+See `references/missing.md`.
 """
 EXPECTED_DEFECTS = {
     ("SKILL.md", 4, "FM006"),

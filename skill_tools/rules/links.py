@@ -8,11 +8,9 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ..crossrefs import SKILL_DIRS
+from ..crossrefs import ROOT_VAR, SKILL_DIRS
 from ..model import Hit
 from . import SKILL, Rule, register
-
-_SPAN_PATH = re.compile(r"^(?:\.\.?/)*(?:references|templates|scripts|assets)/[\w./-]*$")
 
 
 def _links(skill):
@@ -152,14 +150,42 @@ def _reached_by(path: str, referrers: dict, exclude: str = "") -> set:
     return found
 
 
+# Files a skill's scripts need to build and test themselves, never read by Claude.
+_PROJECT_FILES = frozenset({
+    "pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "requirements-dev.txt", "uv.lock",
+    "poetry.lock", "pipfile", "pipfile.lock", "tox.ini", "pytest.ini", "mypy.ini", "ruff.toml", "ty.toml",
+    ".python-version", "package.json", "package-lock.json", "pnpm-lock.yaml", "yarn.lock", "tsconfig.json",
+    "cargo.toml", "cargo.lock", "go.mod", "go.sum", "conftest.py", "__init__.py",
+})
+_TEST_FILE = re.compile(r"^(?:test_.*\.py|.*_test\.(?:py|go)|.*\.(?:test|spec)\.[jt]sx?)$")
+
+
+def _support_file(rel: str) -> bool:
+    """A test, build or lock file of a skill's scripts: it serves the scripts, not Claude."""
+    parts = rel.lower().split("/")
+    return parts[-1] in _PROJECT_FILES or bool(_TEST_FILE.match(parts[-1])) or "tests" in parts[:-1]
+
+
+def _named(skill) -> dict:
+    """Lower-case bare file name -> the files that write it (`see forms.md`, `icon: mark.svg`)."""
+    out: dict = {}
+    for rel, facts in skill.files.items():
+        for name in facts.names:
+            out.setdefault(name.lower(), set()).add(rel)
+    return out
+
+
 @register
 class FileUnreachable(LinkRule):
     """A file under references/, templates/, scripts/ or assets/ that nothing links to or names.
 
     Claude only finds files that SKILL.md (or a reference) points to; an orphan is dead
-    weight in every install, or a link someone forgot to write. Naming a file's folder
-    (`templates/dagster/`) counts, and so does a script importing a module, running it with
-    `python -m`, or naming a sibling file. Package markers (`__init__.py`) are exempt.
+    weight in every install, or a link someone forgot to write. A file counts as reached when
+    any file of the skill links to it, names its path or its folder (`templates/dagster/`),
+    names it without the extension (`python scripts/fill_form`), or names it bare
+    (`see forms.md`, an `agents/openai.yaml` listing `assets/icon.svg`); a script importing a
+    module or running it with `python -m` reaches it too. Tests, build and lock files of the
+    scripts (`scripts/tests/`, `pyproject.toml`, `uv.lock`) and package markers are exempt.
     """
 
     code, name = "LK010", "file-unreachable"
@@ -168,11 +194,15 @@ class FileUnreachable(LinkRule):
 
     def check(self, skill, ctx):
         referrers = _referrers(skill)
+        named = _named(skill)
         for rel in sorted(skill.files):
-            if rel.endswith("/__init__.py"):
+            if rel.split("/", 1)[0] not in SKILL_DIRS or _support_file(rel):
                 continue
-            if rel.split("/", 1)[0] in SKILL_DIRS and not _reached_by(rel, referrers, exclude=rel):
-                yield rel, Hit(1, 1, f"'{rel}' is not linked or named from any file of the skill")
+            if _reached_by(rel, referrers, exclude=rel) or referrers.get(posixpath.splitext(rel)[0], set()) - {rel}:
+                continue
+            if named.get(posixpath.basename(rel).lower(), set()) - {rel}:
+                continue
+            yield rel, Hit(1, 1, f"'{rel}' is not linked or named from any file of the skill")
 
 
 @register
@@ -199,11 +229,96 @@ class ReferenceTooDeep(LinkRule):
                 yield rel, Hit(1, 1, f"'{rel}' is not linked from SKILL.md, only from other references")
 
 
+_NOT_A_PATH = re.compile(r"[\s*?<>{}$\[\]|=,;:'\"()]|^[~/]|^-|\.\.\.|…")
+_PLACEHOLDER = re.compile(
+    r"(?i)(?:^|/)(?:foo|bar|baz|qux|xxx+|x|y|example|examples|sample|my[-_][\w.-]*|your[-_][\w.-]*"
+    r"|some[-_][\w.-]*|new[-_][\w.-]*|name|filename|file|path/to)(?:\.\w+)?(?:/|$)"
+)
+
+
+def _path_problem(skill, here: str, text: str):
+    """(code, message) when a written path or file name misses the skill, else None. A path
+    is reported only when its folder exists in the skill (so `src/app.py` of the user's
+    project is left alone) and no file of that name with another extension sits there
+    (`axis.config.json` or `axis.config.ts`); a name that differs from a real file only in
+    case is reported wherever it is written."""
+    text = ROOT_VAR.sub("", text.strip())
+    folder, text = text.endswith("/"), text.rstrip("/")
+    if not text or _NOT_A_PATH.search(text) or "//" in text:
+        return None
+    candidates = [posixpath.normpath(text), posixpath.normpath(posixpath.join(here, text))]
+    candidates = [c for c in candidates if not c.startswith("..") and c != "."]
+    if not candidates:
+        return None
+    if "/" not in text:  # a bare name: is there a file of that name in another case, and none in this case?
+        if any(posixpath.basename(p) == text for p in skill.paths):
+            return None
+        cased = sorted(p for p in skill.paths if posixpath.basename(p).lower() == text.lower())
+        if cased:
+            return "LK013", f"'{text}' is spelt '{posixpath.basename(cased[0])}' on disk ({cased[0]}); names are case-sensitive once installed"
+        return None
+    if any(c in skill.paths for c in candidates):
+        return None
+    lower = _lower_paths(skill)
+    for c in candidates:
+        if c.lower() in lower:
+            return "LK013", f"'{text}' is spelt '{lower[c.lower()]}' on disk; names are case-sensitive once installed"
+    written = text[2:] if text.startswith("./") else text
+    if folder or _PLACEHOLDER.search(text) or not posixpath.dirname(written):
+        return None  # a folder (`references/evidence/` in a layout), a placeholder, or a name with no folder
+    for c in candidates:
+        parent = posixpath.dirname(c)
+        if parent and parent in skill.paths and parent not in skill.files and not _same_stem(skill, c):
+            return "LK012", f"'{text}' does not exist in the skill ({parent}/ has no such file)"
+    return None
+
+
+def _same_stem(skill, path: str) -> bool:
+    """Another file of the folder differs only in extension (`x.json` when `x.ts` is written)
+    or adds one (`scripts/fill_form` for `scripts/fill_form.py`)."""
+    stem = posixpath.splitext(path)[0]
+    return any(posixpath.splitext(p)[0] == stem or p.startswith(path + ".") for p in skill.paths
+               if posixpath.dirname(p) == posixpath.dirname(path))
+
+
+def _lower_paths(skill) -> dict:
+    cached = skill.__dict__.get("_lower_paths")
+    if cached is None:
+        cached = skill.__dict__["_lower_paths"] = {p.lower(): p for p in skill.paths}
+    return cached
+
+
+def _path_problems(skill) -> list:
+    """(code, rel, Hit) for every path written in inline code (any file) or in SKILL.md's
+    prose that misses the skill; each text once per file."""
+    cached = skill.__dict__.get("_path_problems")
+    if cached is None:
+        cached = []
+        for rel, facts in sorted(skill.files.items()):
+            here = posixpath.dirname(rel)
+            written = list(facts.spans) + (list(facts.prose) if rel == "SKILL.md" else [])
+            seen = set()
+            for span in sorted(written, key=lambda s: (s.line, s.column)):
+                text = span.content.strip()
+                if text in seen:
+                    continue
+                problem = _path_problem(skill, here, text)
+                if problem:
+                    seen.add(text)
+                    cached.append((problem[0], rel, Hit(span.line, span.column, problem[1])))
+        skill.__dict__["_path_problems"] = cached
+    return cached
+
+
 @register
 class PathMentionMissing(LinkRule):
-    """A path in inline code (`references/x.md`, `templates/y.py.j2`) names a file that does not exist.
+    """A path that a file tells Claude to open (`references/x.md` in inline code, or in the
+    prose of SKILL.md) names a file that does not exist in a folder of the skill.
 
-    Prose that tells Claude to open a file that is not there wastes a turn and misleads.
+    Prose that sends Claude to a file that is not there wastes a turn and misleads. Paths
+    whose folder is not part of the skill (the user's `src/app.py`), folders written as a
+    layout (`references/evidence/`) and placeholders (`path/to/file.md`, `my_app/x.py`) are
+    not mentions of skill files.
     """
 
     code, name = "LK012", "path-mention-missing"
@@ -211,13 +326,25 @@ class PathMentionMissing(LinkRule):
     good = "Render `templates/dagster/asset_with_metadata.py.j2`"
 
     def check(self, skill, ctx):
-        for rel, facts in sorted(skill.files.items()):
-            here = posixpath.dirname(rel)
-            for span in facts.spans:
-                text = span.content.strip()
-                if not _SPAN_PATH.match(text):
-                    continue
-                text = text.rstrip("/")
-                candidates = {posixpath.normpath(text), posixpath.normpath(posixpath.join(here, text))}
-                if not candidates & skill.paths:
-                    yield rel, Hit(span.line, span.column, f"'{span.content}' does not exist in the skill")
+        for code, rel, hit in _path_problems(skill):
+            if code == self.code:
+                yield rel, hit
+
+
+@register
+class PathCaseMismatch(LinkRule):
+    """A path or file name written in inline code, or in SKILL.md's prose, differs from a
+    real file of the skill only in case (`FORMS.md` for `forms.md`).
+
+    macOS finds the file anyway, so the author never notices; Claude runs on Linux, where
+    the name misses. Each name is reported once per file.
+    """
+
+    code, name = "LK013", "path-case-mismatch"
+    bad = "SKILL.md: 'read FORMS.md'   (the file is forms.md)"
+    good = "SKILL.md: 'read forms.md'"
+
+    def check(self, skill, ctx):
+        for code, rel, hit in _path_problems(skill):
+            if code == self.code:
+                yield rel, hit
