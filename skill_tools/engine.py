@@ -230,10 +230,11 @@ def _reached_paths(skill, rel, facts) -> list:
             out.append(target.path)
     out += [p for p in facts.mentions if p in skill.paths]
     here = posixpath.dirname(rel)
-    for name in facts.names:
+    lower = {p.lower(): p for p in skill.paths if posixpath.dirname(p) in ("", here)}
+    for name in facts.names:  # `read FORMS.md` reaches forms.md: LK013 reports the case, once
         for base in {"", here}:
-            path = posixpath.join(base, name)
-            if path in skill.paths:
+            path = lower.get(posixpath.join(base, name).lower())
+            if path:
                 out.append(path)
     return out
 
