@@ -37,6 +37,9 @@ class CodeUnit:
     heading: str = ""
     placeholders: frozenset = field(default_factory=frozenset)
     title: str = ""  # `python title="plugins/notifier.py"`: the file the block is, for the reader
+    label: str = ""  # the line of text just above the block
+    check_undefined: bool = True  # `python nocheckundefined` turns CB011 off for the block
+    read_later: frozenset = field(default_factory=frozenset)  # names later blocks of the page read
 
     @property
     def provides(self) -> str:
@@ -113,10 +116,17 @@ def block_checker():
 
 
 def python_units(fences, placeholders=frozenset()) -> list:
-    """Group a document's Python fences: `python continues` joins the previous block."""
+    """Group a document's Python fences into units, read as the reader of the page reads them.
+
+    `python continues` joins the previous block; `python nocheck` opts a block out of every
+    check (dagster-io/skills' convention) and `python nocheckundefined` out of CB011. A block
+    that starts indented is a fragment cut from a larger body: it is dedented and checked as a
+    fragment. Names that earlier blocks of the page define count as defined, and an import
+    that only a later block uses is used.
+    """
     units: list[CodeUnit] = []
     for fence in fences:
-        if fence.lang not in PYTHON_LANGS:
+        if fence.lang not in PYTHON_LANGS or "nocheck" in fence.options:
             continue
         body_lines = list(range(fence.first_line, fence.first_line + fence.content.count("\n")))
         if "continues" in fence.options and units:
@@ -126,18 +136,65 @@ def python_units(fences, placeholders=frozenset()) -> list:
             prev.__dict__.pop("python_tree", None)
             prev.__dict__.pop("flakes", None)
             continue
+        source, indent = _dedented(fence.content)
         units.append(
             CodeUnit(
                 "python",
-                fence.content,
+                source,
                 body_lines,
-                fragment="fragment" in fence.options,
+                fragment="fragment" in fence.options or indent > 0,
+                column_offset=indent,
                 heading=fence.heading,
+                label=fence.label,
                 placeholders=placeholders,
                 title=fence_title(fence.options),
+                check_undefined="nocheckundefined" not in fence.options,
             )
         )
+    if len(units) > 1:
+        _link_units(units)
     return units
+
+
+def _dedented(source: str):
+    """(source, indent): a block whose first line is indented, with that indent removed."""
+    first = next((line for line in source.splitlines() if line.strip()), "")
+    indent = len(first) - len(first.lstrip(" \t"))
+    if not indent:
+        return source, 0
+    lines = source.splitlines(keepends=True)
+    if any(line.strip() and not line.startswith(first[:indent]) for line in lines):
+        return source, 0  # dedenting would change its meaning: check it as written
+    return "".join(line[indent:] if line.strip() else line for line in lines), indent
+
+
+def _link_units(units) -> None:
+    """Give each unit the names earlier units bind, and the names later units read."""
+    bound: set = set()
+    trees = [u.python_tree[0] for u in units]
+    for unit, tree in zip(units, trees):
+        if bound:
+            unit.placeholders = frozenset(unit.placeholders | bound)
+            unit.__dict__.pop("flakes", None)
+        if tree is not None:
+            bound |= _bound_names(tree)
+    read: set = set()
+    for unit, tree in reversed(list(zip(units, trees))):
+        unit.read_later = frozenset(read)
+        if tree is not None:
+            read |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _bound_names(tree) -> set:
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            out |= {(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"}
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(node.id)
+    return out
 
 
 def fence_title(options) -> str:
@@ -167,30 +224,107 @@ def syntax_problems(unit: CodeUnit):
         line, col, msg = error
         yield unit.file_line(line), col, f"Python syntax error: {msg}"
         return
-    for msg in unit.flakes:
-        if type(msg).__name__ in _COMPILE_ERRORS:
+    for msg in unit.flakes:  # a fragment cut from a loop or a function may `continue` or `return`
+        if type(msg).__name__ in _COMPILE_ERRORS and not (unit.fragment and type(msg).__name__ != "DuplicateArgument"):
             text = msg.message % msg.message_args
             yield unit.file_line(msg.lineno), msg.col + 1, f"Python syntax error: {text}"
 
 
+_WRONG_WAY = re.compile(
+    r"(?i)(?:❌|🚫|⛔|✗|\b(?:wrong|incorrect|bad|don'?t|do not|avoid|never|anti-?pattern|vulnerable|insecure"
+    r"|unsafe|legacy|old(?:er)? (?:way|style|api)|deprecated|removed|airflow 2(?:\.x)?|dagster 0\.|prefect 2)\b"
+    r"|^[\W_]*before\b)"
+)
+_RIGHT_WAY = re.compile(r"(?i)(?:✅|✓|👍|\b(?:correct|right|good|after|preferred|recommended|instead|fixed|secure|safe)\b)")
+
+
+def shows_wrong_way(unit: CodeUnit) -> bool:
+    """The block is labelled as the old or wrong way ("❌ WRONG", "**Before (Airflow 2.x):**",
+    a `## Legacy imports` heading): it is there to be recognised, not copied. A label that
+    says it is the right way wins over the heading ("After", "✅ Correct")."""
+    label = unit.label
+    if label and _WRONG_WAY.search(label) and not _RIGHT_WAY.search(_WRONG_WAY.sub("", label)):
+        return True
+    if label and _RIGHT_WAY.search(label):
+        return False
+    return bool(unit.heading and _WRONG_WAY.search(unit.heading) and not _RIGHT_WAY.search(unit.heading))
+
+
+def wrong_way_lines(unit: CodeUnit) -> frozenset:
+    """Source lines under a comment that labels them the wrong or old way (`# WRONG`,
+    `# Airflow 2.x`, `# Before`) until a comment that labels the right way (`# CORRECT`)."""
+    out, wrong = set(), False
+    for n, line in enumerate(unit.source.splitlines(), 1):
+        text = line.strip()
+        if text.startswith("#"):
+            if _RIGHT_WAY.search(_WRONG_WAY.sub("", text)):
+                wrong = False
+            elif _WRONG_WAY.search(text):
+                wrong = True
+        elif wrong:
+            out.add(n)
+    return frozenset(out)
+
+
+def _shows_one_call(unit: CodeUnit) -> bool:
+    """A block of one statement that calls something (`dg.materialize([orders])`): it shows a
+    call, not a program, and its names come from the surrounding text."""
+    tree, _ = unit.python_tree
+    if tree is None or len(tree.body) != 1:
+        return False
+    node = tree.body[0]
+    value = getattr(node, "value", None)
+    return isinstance(node, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return, ast.Await)) and isinstance(value, (ast.Call, ast.Await))
+
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+def _noqa(unit: CodeUnit, line: int, codes) -> bool:
+    """`# noqa` or `# noqa: F401` (ruff's and flake8's spelling) on the source line."""
+    lines = unit.source.splitlines()
+    if not 0 < line <= len(lines):
+        return False
+    m = _NOQA.search(lines[line - 1])
+    if not m:
+        return False
+    written = m.group("codes")
+    return not written or bool({c.upper() for c in re.split(r"[\s,]+", written)} & set(codes))
+
+
 def undefined_names(unit: CodeUnit):
-    if unit.fragment:
+    if unit.fragment or not unit.check_undefined or _shows_one_call(unit) or shows_wrong_way(unit):
         return
     from pyflakes import messages
 
     for msg in unit.flakes:
-        if isinstance(msg, (messages.UndefinedName, messages.UndefinedLocal)):
-            yield unit.file_line(msg.lineno), msg.col + 1, f"undefined name '{msg.message_args[0]}'"
+        if isinstance(msg, (messages.UndefinedName, messages.UndefinedLocal)) and not _noqa(unit, msg.lineno, ("F821", "CB011")):
+            yield unit.file_line(msg.lineno), msg.col + 1 + unit.column_offset, f"undefined name '{msg.message_args[0]}'"
+
+
+def _imports_only(unit: CodeUnit) -> bool:
+    """A block of nothing but imports shows where names come from (`from x import y`)."""
+    tree, _ = unit.python_tree
+    return tree is not None and bool(tree.body) and all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body)
 
 
 def unused_imports(unit: CodeUnit):
-    if unit.fragment:
+    if unit.fragment or _imports_only(unit) or _shows_one_call(unit) or shows_wrong_way(unit):
         return
     from pyflakes import messages
 
     for msg in unit.flakes:
-        if isinstance(msg, messages.UnusedImport):
-            yield unit.file_line(msg.lineno), msg.col + 1, f"'{msg.message_args[0]}' imported but unused"
+        if not isinstance(msg, messages.UnusedImport) or _noqa(unit, msg.lineno, ("F401", "CB012")):
+            continue
+        name = msg.message_args[0]
+        if msg.lineno in wrong_way_lines(unit):
+            continue
+        if name.startswith("__future__."):
+            continue  # a compiler directive, never "used"
+        full, _, alias = name.partition(" as ")
+        if {alias, full.split(".")[0], full.split(".")[-1]} & unit.read_later:
+            continue
+        yield unit.file_line(msg.lineno), msg.col + 1 + unit.column_offset, f"'{name}' imported but unused"
 
 
 def imported_modules(unit: CodeUnit) -> list:
@@ -267,11 +401,33 @@ def _may_use(source: str, rules) -> bool:
     return any((hidden and rule.kind == "string") or all(n in source for n in rule.needles) for rule in rules)
 
 
+def _import_fallbacks(tree) -> set:
+    """Import nodes inside a `try:` that catches ImportError: a compatibility shim that picks
+    whichever path the installed version has, not a use of the old one."""
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(_catches_import_error(h.type) for h in node.handlers):
+            for part in node.body + [n for h in node.handlers for n in h.body]:
+                out |= {id(n) for n in ast.walk(part) if isinstance(n, (ast.Import, ast.ImportFrom))}
+    return out
+
+
+def _catches_import_error(node) -> bool:
+    names = node.elts if isinstance(node, ast.Tuple) else [node]
+    return any(getattr(n, "id", getattr(n, "attr", "")) in ("ImportError", "ModuleNotFoundError") for n in names)
+
+
 def deprecated_uses(unit: CodeUnit, rules) -> list:
-    """(file line, column, message) for every legacy API the unit uses."""
+    """(file line, column, message) for every legacy API the unit uses, once per place.
+
+    Code labelled as the old or wrong way is left alone (see `shows_wrong_way`), and so are
+    import fallbacks and a local variable that happens to share a legacy name."""
     tree, _ = unit.python_tree
-    if tree is None or not _may_use(unit.source, rules):
+    if tree is None or not _may_use(unit.source, rules) or shows_wrong_way(unit):
         return []
+    skip_lines = wrong_way_lines(unit)
+    fallbacks = _import_fallbacks(tree)
+    locals_ = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     found = []
     aliases = {}
     for node in tree.body:  # module-level imports name the aliases (`import dagster as dg`)
@@ -280,7 +436,10 @@ def deprecated_uses(unit: CodeUnit, rules) -> list:
                 aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
 
     def add(node, what, rule):
-        found.append((unit.file_line(node.lineno), node.col_offset + 1, f"{what} is deprecated or removed; use {rule.replacement}"))
+        if node.lineno in skip_lines or id(node) in fallbacks:
+            return
+        found.append((unit.file_line(node.lineno), node.col_offset + 1 + unit.column_offset,
+                      f"{what} is deprecated or removed; use {rule.replacement}"))
 
     by_kind: dict = {}
     for rule in rules:
@@ -322,7 +481,7 @@ def deprecated_uses(unit: CodeUnit, rules) -> list:
                     if kw.arg == rule.pattern and (not rule.call or rule.call == callee):
                         target = f"{rule.call}({kw.arg}=...)" if rule.call else f"{kw.arg}="
                         add(kw.value if hasattr(kw.value, "lineno") else node, f"'{target}'", rule)
-        elif isinstance(node, ast.Name):
+        elif isinstance(node, ast.Name) and node.id not in locals_:
             for rule in string_rules:
                 if node.id == rule.pattern:
                     add(node, f"'{rule.pattern}'", rule)
@@ -334,8 +493,7 @@ def deprecated_uses(unit: CodeUnit, rules) -> list:
             for rule, rx in string_res:
                 if node.value == rule.pattern or rx.search(node.value):
                     add(node, f"'{rule.pattern}'", rule)
-    found.sort()
-    return found
+    return sorted(set(found))
 
 
 # ---- other languages ----------------------------------------------------------------

@@ -96,6 +96,7 @@ class Fence:
     line: int  # file line of the opening fence
     end: int  # file line of the closing fence (or last line)
     heading: str  # text of the nearest heading above
+    label: str = ""  # the line of text just above the fence ("**Before (Airflow 2.x):**")
 
     @property
     def first_line(self) -> int:
@@ -298,7 +299,7 @@ class Document:
                     lang = words[0].lower().strip("{}.") if words else ""
                     options = tuple(words[1].split()) if len(words) > 1 else ()
                     end = line_of(max(span["end"] - 1, span["start"]))
-                    fences.append(Fence(lang, options, "".join(parts), line, end, current_heading))
+                    fences.append(Fence(lang, options, "".join(parts), line, end, current_heading, self._label_above(line)))
                     fence = None
             elif kind == "Code":
                 line = line_of(span["start"])
@@ -317,6 +318,17 @@ class Document:
             directives.append(parse_directive(m.group(1), m.group(2), at))
         for m in _HTML_ANCHOR.finditer(html):
             anchors.append(m.group(1))
+
+    def _label_above(self, line: int) -> str:
+        """The nearest non-blank line above file line `line`, within three lines, unless it
+        closes another fence or is a heading (the heading is known separately)."""
+        for n in range(line - 2, max(line - 5, -1), -1):
+            if n >= len(self.lines):
+                continue
+            text = self.lines[n].strip()
+            if text:
+                return "" if text.startswith(("```", "~~~", "#")) else text[:200]
+        return ""
 
     @property
     def headings(self) -> list:
