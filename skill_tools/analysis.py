@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 import warnings
 from dataclasses import dataclass, field
@@ -62,9 +63,17 @@ class CodeUnit:
         try:
             with warnings.catch_warnings():  # SyntaxWarning ("invalid escape") is not an error
                 warnings.simplefilter("ignore")
-                tree = ast.parse(self.source)
+                tree = _parse(self.source)
         except SyntaxError as exc:
             line = exc.lineno or 1
+            sketch = as_sketch(self.source)
+            if sketch != self.source:
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        return _parse(sketch), None
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    pass
             return None, (line, exc.offset or 1, exc.msg)
         except (ValueError, RecursionError, MemoryError) as exc:
             return None, (1, 1, f"cannot compile: {exc.__class__.__name__}")
@@ -82,6 +91,43 @@ class CodeUnit:
 
 
 _BLOCK_CHECKER = None
+
+
+def _parse(source: str):
+    """The tree of a block, read like a notebook cell: top-level `await` and `async with` are
+    allowed (Jupyter and `python -m asyncio` run them)."""
+    return compile(source, "<block>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+
+
+_ELLIPSIS_ARG = re.compile(r",\s*(?:\.\.\.|…)(?=\s*[)\]}])|(?<=[(\[{])\s*(?:\.\.\.|…)\s*,")
+_OPENS_BLOCK = re.compile(r"^(\s*)(?:if|elif|else|for|while|with|try|except|finally|def|class|async)\b.*:\s*(?:#.*)?$")
+
+
+def as_sketch(source: str) -> str:
+    """A block as the page means it, line for line: `f(model=x, ...)` leaves the other
+    arguments to the reader, and a `:` followed only by comments stands for a body
+    (`if expired:` / `    # never true when timeout < 0`)."""
+    text = _ELLIPSIS_ARG.sub("", source)
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        m = _OPENS_BLOCK.match(line)
+        if not m:
+            continue
+        indent = len(m.group(1))
+        body, commented = None, False
+        for nxt in lines[i + 1:]:
+            stripped = nxt.strip()
+            if not stripped:
+                continue
+            if stripped.startswith("#") and len(nxt) - len(nxt.lstrip()) > indent:
+                commented = True
+                continue
+            body = len(nxt) - len(nxt.lstrip()) > indent
+            break
+        if commented and not body:  # only comments stand for the body: lost indentation is not
+            code, hash_, comment = line.partition("#") if "#" in line and "'" not in line and '"' not in line else (line, "", "")
+            lines[i] = code.rstrip() + " ..." + (("  " + hash_ + comment) if hash_ else "")
+    return "\n".join(lines)
 
 
 def block_checker():
@@ -214,16 +260,36 @@ def fence_unit(fence) -> CodeUnit:
 
 # Errors the compiler raises after parsing ('return' outside function, ...): pyflakes finds
 # them on the tree it reads anyway, so the block is never compiled to bytecode.
-_COMPILE_ERRORS = ("ReturnOutsideFunction", "YieldOutsideFunction", "BreakOutsideLoop",
-                   "ContinueOutsideLoop", "DuplicateArgument", "ImportStarNotPermitted")
+# `return`, `yield` and `await` at the top of a block are an excerpt of a function body (or a
+# notebook cell), not an error a reader meets.
+_COMPILE_ERRORS = ("BreakOutsideLoop", "ContinueOutsideLoop", "DuplicateArgument", "ImportStarNotPermitted")
 
 
-def syntax_problems(unit: CodeUnit):
+def syntax_problems(unit: CodeUnit, target=(3, 13)):
+    """Syntax errors for the Python version the skill targets. The running interpreter parses
+    first; what it rejects is asked of ruff when the target is newer (`def f[T]()` is valid
+    3.12 even when skill-lint runs on 3.11)."""
     _, error = unit.python_tree
+    limit = error and ("too many nested" in error[2] or error[2].startswith("cannot compile"))
+    if error and not limit and tuple(sys.version_info[:2]) < tuple(target):
+        newer = ruff_syntax_errors(unit.source, target)
+        if newer is not None:
+            for line, col, msg in newer[:1]:
+                yield unit.file_line(line), col + unit.column_offset, f"Python syntax error: {msg}"
+            return
     if error:
         line, col, msg = error
-        yield unit.file_line(line), col, f"Python syntax error: {msg}"
+        yield unit.file_line(line), col + unit.column_offset, f"Python syntax error: {msg}"
         return
+    if tuple(target) < tuple(sys.version_info[:2]):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ast.parse(unit.source, feature_version=tuple(target))
+        except SyntaxError as exc:
+            yield unit.file_line(exc.lineno or 1), (exc.offset or 1) + unit.column_offset, \
+                f"Python syntax error on Python {target[0]}.{target[1]}: {exc.msg}"
+            return
     for msg in unit.flakes:  # a fragment cut from a loop or a function may `continue` or `return`
         if type(msg).__name__ in _COMPILE_ERRORS and not (unit.fragment and type(msg).__name__ != "DuplicateArgument"):
             text = msg.message % msg.message_args
@@ -290,6 +356,25 @@ def _noqa(unit: CodeUnit, line: int, codes) -> bool:
         return False
     written = m.group("codes")
     return not written or bool({c.upper() for c in re.split(r"[\s,]+", written)} & set(codes))
+
+
+def ruff_syntax_errors(source: str, target) -> list | None:
+    """(line, column, message) of ruff's syntax errors for `target`, or None without ruff."""
+    try:
+        from ruff.__main__ import find_ruff_bin
+
+        ruff = find_ruff_bin()
+    except (ImportError, FileNotFoundError):
+        return None
+    cmd = [ruff, "check", "--isolated", "--no-cache", "--select", "E9", "--output-format", "json",
+           "--target-version", f"py{target[0]}{target[1]}", "--stdin-filename", "block.py", "-"]
+    try:
+        proc = subprocess.run(cmd, input=source, capture_output=True, text=True, timeout=30)
+        found = json.loads(proc.stdout or "[]")
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        return None
+    return [(f["location"]["row"], f["location"]["column"], f["message"]) for f in found
+            if f.get("code") in ("invalid-syntax", "E999", None)]
 
 
 def undefined_names(unit: CodeUnit):

@@ -15,8 +15,9 @@ PROFILES = ("spec", "claude-code")
 DEFAULT_BUDGETS = {"body-lines": 500, "body-tokens": 5000, "toc-lines": 100}
 KEYS = {
     "select", "ignore", "per-file-ignores", "profile", "placeholders", "deprecations",
-    "budgets", "exclude", "cache-dir",
+    "budgets", "exclude", "cache-dir", "preamble", "target-version",
 }
+DEFAULT_TARGET = (3, 13)
 
 
 class ConfigError(Exception):
@@ -30,6 +31,7 @@ class Config:
     per_file_ignores: dict = field(default_factory=dict)
     profile: str = "spec"
     placeholders: frozenset = frozenset()
+    target_version: tuple = DEFAULT_TARGET
     deprecations: tuple = ()
     budgets: dict = field(default_factory=lambda: dict(DEFAULT_BUDGETS))
     exclude: tuple = ()
@@ -44,10 +46,50 @@ class Config:
             "ignore": sorted(self.ignore),
             "profile": self.profile,
             "placeholders": sorted(self.placeholders),
+            "target": list(self.target_version),
             "deprecations": [(d.kind, d.pattern, d.replacement, d.call) for d in self.deprecations],
             "budgets": self.budgets,
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _preamble_names(preamble, where) -> frozenset:
+    """Names a page's blocks may use without importing them: `preamble = ["import dagster as
+    dg"]` says every block implicitly starts with that line."""
+    import ast
+
+    if isinstance(preamble, str):
+        preamble = [preamble]
+    if not isinstance(preamble, list) or not all(isinstance(p, str) for p in preamble):
+        raise ConfigError(f"{where}: 'preamble' must be a list of Python lines (\"import dagster as dg\")")
+    names = set()
+    for line in preamble:
+        try:
+            tree = ast.parse(line)
+        except SyntaxError as exc:
+            raise ConfigError(f"{where}: 'preamble' line {line!r} is not valid Python: {exc.msg}") from None
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names |= {(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"}
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names.add(node.name)
+    return frozenset(names)
+
+
+def _target(value, where) -> tuple:
+    """`"3.12"`, `"py312"` or `3.12` -> (3, 12)."""
+    text = str(value).strip().lower().removeprefix("py")
+    if "." not in text and len(text) >= 2:
+        text = text[0] + "." + text[1:]
+    try:
+        major, minor = (int(p) for p in text.split("."))
+    except ValueError:
+        raise ConfigError(f"{where}: 'target-version' must look like \"3.12\", got {value!r}") from None
+    if major != 3 or not 8 <= minor <= 20:
+        raise ConfigError(f"{where}: 'target-version' {value!r} is not a Python 3 version skill-lint knows")
+    return (major, minor)
 
 
 def builtin_deprecations() -> tuple:
@@ -114,7 +156,9 @@ def load_config(start: Path) -> Config:
     placeholders = table.get("placeholders", [])
     if not isinstance(placeholders, list) or not all(isinstance(p, str) for p in placeholders):
         raise ConfigError(f"{where}: 'placeholders' must be a list of names")
-    config.placeholders = frozenset(placeholders)
+    config.placeholders = frozenset(placeholders) | _preamble_names(table.get("preamble", []), where)
+    if "target-version" in table:
+        config.target_version = _target(table["target-version"], where)
     extra = table.get("deprecations", [])
     if not isinstance(extra, list):
         raise ConfigError(f"{where}: 'deprecations' must be an array of tables")

@@ -65,10 +65,12 @@ class FenceNoLanguage(Rule):
 
 @register
 class PythonSyntaxError(CodeRule):
-    """A Python block (or `scripts/*.py`) does not compile.
+    """A Python block (or `scripts/*.py`) does not compile for the target Python version.
 
     Lost indentation and half-written examples are the most common defect of skills; a
-    reader who copies the block gets a SyntaxError.
+    reader who copies the block gets a SyntaxError. The target is `target-version` in
+    `[tool.skill-lint]` (default 3.13), not the Python that runs skill-lint: `def f[T]()`
+    is valid on a 3.12 target, and `match` is an error on a 3.9 target.
     """
 
     code, name = "CB010", "python-syntax-error"
@@ -76,7 +78,7 @@ class PythonSyntaxError(CodeRule):
     good = "```python\ndef f():\n    return 1\n```"
 
     def problems(self, unit, ctx):
-        return analysis.syntax_problems(unit)
+        return analysis.syntax_problems(unit, ctx.target_version)
 
 
 @register
