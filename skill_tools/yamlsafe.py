@@ -71,8 +71,16 @@ class _Builder:
         if depth > 200:
             raise YamlError("nesting deeper than 200 levels", node.start_mark.line)
         if isinstance(node, yaml.MappingNode):
-            out = {}
+            out, merged = {}, {}
             for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *defaults` (YAML 1.1 merge key)
+                    value = self.build(value_node, depth + 1)
+                    for part in value if isinstance(value, list) else [value]:
+                        if not isinstance(part, dict):
+                            raise YamlError("a merge key (<<) takes a mapping or a list of mappings",
+                                            value_node.start_mark.line, value_node.start_mark.column + 1)
+                        merged = {**part, **merged}
+                    continue
                 key = self.build(key_node, depth + 1)
                 try:
                     hash(key)
@@ -81,7 +89,7 @@ class _Builder:
                 if key in out:
                     self.duplicates.append((key, key_node.start_mark.line))
                 out[key] = self.build(value_node, depth + 1)
-            return out
+            return {**merged, **out} if merged else out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, depth + 1) for item in node.value]
         try:

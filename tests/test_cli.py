@@ -264,6 +264,30 @@ def test_bad_config_is_a_usage_error(tmp_path, capsys, monkeypatch):
     assert "unknown [tool.skill-lint] key(s): selekt" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("line, says", [
+    ('preamble = ["import dagster as"]', "'preamble' line 'import dagster as' is not valid Python"),
+    ('preamble = [1]', "'preamble' must be a list of Python lines"),
+    ('target-version = "three"', "'target-version' must look like"),
+    ('target-version = "2.7"', "not a Python 3 version"),
+])
+def test_bad_preamble_or_target_is_a_usage_error(tmp_path, capsys, monkeypatch, line, says):
+    (tmp_path / "pyproject.toml").write_text(f"[tool.skill-lint]\n{line}\n")
+    write_skill(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["--no-cache", "."]) == 2
+    err = capsys.readouterr().err
+    assert says in err and "pyproject.toml" in err and "Traceback" not in err
+
+
+def test_preamble_names_are_defined_in_every_block(tmp_path, capsys, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[tool.skill-lint]\npreamble = ["import dagster as dg"]\n')
+    block = "```python\n@dg.asset\ndef orders() -> None:\n    print(pd)\n```\n"
+    skill = write_skill(tmp_path, {"references/guide.md": GUIDE + "\n" + block})
+    monkeypatch.chdir(tmp_path)
+    _, findings, _ = lint(capsys, skill)
+    assert [f["message"] for f in findings if f["code"] == "CB011"] == ["undefined name 'pd'"]
+
+
 def test_usage_errors_exit_2(tmp_path, capsys):
     assert main(["--no-cache", str(tmp_path / "nope")]) == 2
     assert "no such file or folder" in capsys.readouterr().err

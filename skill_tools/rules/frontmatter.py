@@ -25,8 +25,9 @@ RESERVED_WORDS = ("anthropic", "claude")
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 XML_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 TRIGGER = re.compile(
-    r"\b(use (?:it |this |this skill )?(?:when|for|to|if|whenever)|when (?:the user|you|a user|asked|working|writing|building|choosing)|"
-    r"trigger|invoke|applies when|activate)\b",
+    r"\b(use (?:it |this |this skill )?(?:immediately |only |right )?(?:when|for|to|if|whenever|before|after|during|on)|"
+    r"when (?:the user|you|a user|asked|working|writing|building|choosing)|"
+    r"triggers?|triggered|invoke|applies when|activate)\b",
     re.I,
 )
 
@@ -313,7 +314,9 @@ class DescriptionNoTrigger(FrontmatterRule):
     """`description` says what the skill does but not when to use it.
 
     Claude picks a skill by matching the request against the description; a "Use when ..."
-    clause with concrete triggers is what makes it fire at the right time.
+    clause with concrete triggers is what makes it fire at the right time. "Use before ...",
+    "ALWAYS use before ...", "Use after ..." and "Triggers on ..." say it too. Skills with
+    `disable-model-invocation: true` are only run by the user and are exempt.
     """
 
     code, name = "FM023", "description-no-trigger"
@@ -322,6 +325,9 @@ class DescriptionNoTrigger(FrontmatterRule):
     good = "description: Extracts text and tables from PDFs. Use when the user works with PDF files."
 
     def check_frontmatter(self, doc, fm, ctx):
+        data = fm.data if isinstance(fm.data, dict) else {}
+        if data.get("disable-model-invocation") is True:
+            return  # invoked by the user as /name only: the description never has to trigger it
         value = _description(fm)
         if value and value.strip() and not TRIGGER.search(value):
             yield Hit(fm.line_of("description"), 1, "'description' does not say when to use the skill (e.g. 'Use when ...')")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from urllib.parse import unquote
 
 from ..model import WARNING, Hit
@@ -59,7 +61,8 @@ class ReferenceTocMissing(Rule):
     """A reference over 100 lines has no table of contents before its first `##` section.
 
     Claude often previews the top of a long file; a list of in-page links covering every `##`
-    heading lets it jump to the right part. (Configurable: `budgets.toc-lines`.)
+    heading lets it jump to the right part. A plain bullet list under a `## Contents` heading
+    counts too (Anthropic's best-practices example). (Configurable: `budgets.toc-lines`.)
     """
 
     code, name = "ST003", "reference-toc-missing"
@@ -77,11 +80,18 @@ class ReferenceTocMissing(Rule):
         toc_end = sections[1].line if first.slug in ("contents", "table-of-contents") and len(sections) > 1 else first.line
         toc = {unquote(link.target[1:]) for link in doc.links if link.line < toc_end and link.target.startswith("#")}
         missing = [h for h in sections if h.slug not in toc and h.slug not in ("contents", "table-of-contents")]
+        if not toc and first.slug in ("contents", "table-of-contents"):
+            items = [line for line in doc.lines[first.line:toc_end - 1] if _LIST_ITEM.match(line)]
+            if items:
+                return  # a plain list of the sections (Anthropic's own example): a table of contents
         if not toc:
             yield Hit(first.line, 1, f"{doc.line_count}-line reference has no table of contents before its first section")
         elif missing:
             names = ", ".join(f"'{h.text}'" for h in missing[:5])
             yield Hit(first.line, 1, f"table of contents misses {len(missing)} section(s): {names}")
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
 
 
 @register
