@@ -16,10 +16,12 @@ CLAUDE_CODE_FIELDS = (
     "disable-model-invocation",
     "user-invocable",
     "model",
+    "effort",
     "context",
     "agent",
     "hooks",
     "paths",
+    "shell",
 )
 RESERVED_WORDS = ("anthropic", "claude")
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -145,9 +147,9 @@ class FrontmatterUnknownField(FrontmatterRule):
 
     claude.ai and the API reject a skill whose frontmatter has other fields than name,
     description, license, compatibility, metadata and allowed-tools. Claude Code accepts its
-    own extension fields (when_to_use, model, hooks, ...): with `--profile claude-code`
-    those are warnings; with the default `spec` profile they are errors. Put custom data
-    under `metadata`.
+    own extension fields (when_to_use, argument-hint, model, effort, context, agent, hooks,
+    paths, shell, ...): `--profile claude-code` accepts them; with the default `spec` profile
+    they are errors. Put custom data under `metadata`.
     """
 
     code, name = "FM006", "frontmatter-unknown-field"
@@ -160,8 +162,8 @@ class FrontmatterUnknownField(FrontmatterRule):
                 continue
             line = fm.line_of(str(key))
             if key in CLAUDE_CODE_FIELDS and ctx.profile == "claude-code":
-                yield Hit(line, 1, f"'{key}' is a Claude Code extension; claude.ai and the API reject it", WARNING)
-            elif key in CLAUDE_CODE_FIELDS:
+                continue  # the profile says the skill is for Claude Code, which reads these fields
+            if key in CLAUDE_CODE_FIELDS:
                 yield Hit(line, 1, f"'{key}' is a Claude Code extension, not in the spec (use --profile claude-code to allow it)")
             else:
                 yield Hit(line, 1, f"unknown frontmatter field '{key}'; allowed: {', '.join(SPEC_FIELDS)}")
@@ -338,8 +340,9 @@ class FieldType(FrontmatterRule):
     """A field has the wrong type.
 
     `description`, `license`, `compatibility` and `allowed-tools` are strings (allowed-tools is
-    space-separated, not a list); `metadata` maps strings to strings. Other types are
-    rejected or silently converted by clients.
+    space-separated in the spec; `--profile claude-code` also takes a YAML list, as Claude Code
+    does); `metadata` maps strings to strings. Other types are rejected or silently converted
+    by clients.
     """
 
     code, name = "FM030", "field-type"
@@ -351,6 +354,9 @@ class FieldType(FrontmatterRule):
             value = fm.data.get(key)
             if _portability_issue(fm.key_nodes.get(key)):
                 continue  # FM040 names the cause: an unquoted `yes`, `0755`, ...
+            if key == "allowed-tools" and ctx.profile == "claude-code" and isinstance(value, list) \
+                    and all(isinstance(v, str) for v in value):
+                continue  # Claude Code reads a YAML list of tools as well as a string
             if key in fm.data and value is not None and not isinstance(value, str):
                 hint = " (a space-separated string)" if key == "allowed-tools" and isinstance(value, list) else ""
                 yield Hit(fm.line_of(key), 1, f"'{key}' must be a string{hint}, not {type(value).__name__}")
