@@ -143,6 +143,14 @@ def main(argv=None) -> int:
                 print(f"skill-lint: --verify-imports: {exc}", file=sys.stderr)
                 return 2
         result = run(skills, config, jobs=args.jobs, cache=cache, only=only, extra=extra)
+        if only:
+            checked = {Path(full).resolve() for s in skills for _, full in s.files}
+            skipped = [p for p in only if p.resolve() not in checked]
+            for p in skipped:
+                print(f"skill-lint: {p}: not checked: skill-lint reads SKILL.md, the files under references/, "
+                      "templates/, scripts/ and assets/, and the files they link to or name", file=sys.stderr)
+            if len(skipped) == len(only):
+                return 2
         if extra:
             result.stats["verify"] = extra["_stats"]
         color = args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")

@@ -214,6 +214,15 @@ def test_every_format_carries_the_same_findings(tmp_path, capsys):
     assert all(rule_ids[r["ruleIndex"]] == r["ruleId"] for r in results)
 
 
+def test_sarif_uris_are_percent_encoded(tmp_path, capsys, monkeypatch):
+    skill = write_skill(tmp_path, {"references/orphan #1.md": "# Orphan\n"}, name="my skill")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--no-cache", "--format", "sarif", "--select", "LK010", "my skill"]) == 1
+    sarif = json.loads(capsys.readouterr().out)
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]]
+    assert uris == ["my%20skill/references/orphan%20%231.md"]
+
+
 def test_select_and_ignore_take_prefixes(tmp_path, capsys):
     skill = _defects(tmp_path)
     _, findings, _ = lint(capsys, skill, "--select", "LK0")
@@ -286,6 +295,15 @@ def test_preamble_names_are_defined_in_every_block(tmp_path, capsys, monkeypatch
     monkeypatch.chdir(tmp_path)
     _, findings, _ = lint(capsys, skill)
     assert [f["message"] for f in findings if f["code"] == "CB011"] == ["undefined name 'pd'"]
+
+
+def test_a_single_file_skill_lint_does_not_read_says_so(tmp_path, capsys):
+    skill = write_skill(tmp_path, {"NOTES.md": "# Notes\n\n```\nno language\n```\n"})
+    assert main(["--no-cache", str(skill / "NOTES.md")]) == 2
+    out, err = capsys.readouterr()
+    assert "All checks passed" not in out and "NOTES.md: not checked" in err
+    assert main(["--no-cache", str(skill / "references" / "guide.md")]) == 0
+    assert "not checked" not in capsys.readouterr().err
 
 
 def test_usage_errors_exit_2(tmp_path, capsys):

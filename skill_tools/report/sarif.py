@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import json
+from pathlib import PurePosixPath, Path
+from urllib.parse import quote
 
 from .. import __version__
 from ..rules import all_rules
+
+
+def uri(path: str) -> str:
+    """A SARIF artifact URI (RFC 3986): `my skill/SKILL.md` -> `my%20skill/SKILL.md`; an
+    absolute path becomes a `file://` URI."""
+    posix = path.replace("\\", "/")
+    if PurePosixPath(posix).is_absolute() or Path(path).is_absolute():
+        return Path(path).resolve().as_uri()
+    return quote(posix, safe="/")
 
 
 def render(result) -> str:
@@ -30,7 +41,7 @@ def render(result) -> str:
             "message": {"text": f.message},
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": {"uri": f.path},
+                    "artifactLocation": {"uri": uri(f.path)},
                     "region": {"startLine": f.line, "startColumn": f.column},
                 }
             }],
