@@ -108,10 +108,12 @@ def main(argv=None) -> int:
         if args.profile:
             config.profile = args.profile
 
-        roots, only = [], None
+        roots, only, whole = [], None, set()
         for p in paths:
             if p.is_dir():
-                roots += find_skills(p, config.exclude, config.root)
+                found = find_skills(p, config.exclude, config.root)
+                roots += found
+                whole |= {Path(r).resolve() for r in found}
             else:
                 skill = owning_skill(p)
                 if skill is None:
@@ -142,7 +144,7 @@ def main(argv=None) -> int:
             except VerifyError as exc:
                 print(f"skill-lint: --verify-imports: {exc}", file=sys.stderr)
                 return 2
-        result = run(skills, config, jobs=args.jobs, cache=cache, only=only, extra=extra)
+        result = run(skills, config, jobs=args.jobs, cache=cache, only=only, extra=extra, whole_skills=whole)
         if only:
             checked = {Path(full).resolve() for s in skills for _, full in s.files}
             skipped = [p for p in only if p.resolve() not in checked]

@@ -323,8 +323,9 @@ def _folder_files(folder: Path, rel: str) -> list:
 BATCH_FILES = 2000  # skills are checked in batches of about this many files: memory stays flat
 
 
-def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None, extra=None) -> Result:
-    """Lint `skills` (SkillSource list). `only`: paths to report on (single files).
+def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None, extra=None, whole_skills=()) -> Result:
+    """Lint `skills` (SkillSource list). `only`: paths to report on (single files), besides
+    every file of the `whole_skills` (resolved roots named as folders in the same run).
     `extra`: {(skill index, rel): [(code, Hit)]} from other checkers (--verify-imports)."""
     jobs = jobs or os.cpu_count() or 1
     findings, checked = [], 0
@@ -337,7 +338,9 @@ def run(skills, config, *, jobs: int = 0, cache: Cache | None = None, only=None,
         workers.shutdown()
     if only is not None:
         wanted = {Path(p).resolve() for p in only}
-        findings = [f for f in findings if Path(f.path).resolve() in wanted]
+        whole = {Path(s.root).resolve() for s in skills if Path(s.root).resolve() in set(map(Path, whole_skills))}
+        findings = [f for f in findings if Path(f.path).resolve() in wanted
+                    or any(r == Path(f.path).resolve().parent or r in Path(f.path).resolve().parents for r in whole)]
     findings = [f for f in findings if _selected(f, config)]
     findings.sort(key=Finding.sort_key)
     return Result(findings, checked, stats)

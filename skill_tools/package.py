@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 ALLOWED_DIRS = ("references", "templates", "scripts", "assets")
+# The license travels with the skill (anthropics/skills ships LICENSE.txt in every skill).
+_LICENSE = re.compile(r"^(?:LICEN[CS]E|COPYING|NOTICE)(?:[.-][\w.-]+)?$", re.I)
 ALLOWED_TOP = ("SKILL.md",) + ALLOWED_DIRS
 MAX_BINARY_BYTES = 5 * 1024 * 1024  # binary files larger than this are refused; text is fine
 MAX_INSTALL_BYTES = 512 * 1024 * 1024  # total uncompressed size accepted from a zip
@@ -85,6 +87,13 @@ def _excluded_name(name: str, is_dir: bool) -> str | None:
 
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
+
+
+def _top_entries(root: Path) -> list:
+    try:
+        return sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return []
 
 
 def collect(root: Path, *, allow_internal_links: bool = True, extras=(), everything: bool = False) -> Collected:
@@ -159,7 +168,8 @@ def collect(root: Path, *, allow_internal_links: bool = True, extras=(), everyth
         add_file("SKILL.md", skill_md)
     else:
         refuse("SKILL.md", "missing: a skill folder holds a SKILL.md")
-    for rel in sorted(set(extras)):
+    licenses = [e.name for e in _top_entries(root) if _LICENSE.match(e.name) and e.is_file(follow_symlinks=False)]
+    for rel in sorted(set(extras) | set(licenses)):
         parts = rel.split("/")
         why = next((w for w in (_excluded_name(p, i < len(parts) - 1) for i, p in enumerate(parts)) if w), None)
         if why:

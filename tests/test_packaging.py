@@ -116,6 +116,24 @@ def refused(capsys, skill, tmp_path, needle: str, path_fragment: str):
 # ---- happy path ------------------------------------------------------------------------
 
 
+def test_license_and_what_skill_md_names_are_packed(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    skill = make_skill(tmp_path)
+    (skill / "LICENSE.txt").write_text("MIT\n")
+    (skill / "forms.md").write_text("# Forms\n\nFill them in order.\n")
+    (skill / "fonts").mkdir()
+    (skill / "fonts" / "Inter.ttf").write_bytes(b"\x00\x01font")
+    (skill / "notes-for-maintainers.md").write_text("# Not for Claude\n")
+    md = (skill / "SKILL.md").read_text()
+    (skill / "SKILL.md").write_text(md + "\nTo fill a form, read forms.md. Fonts live in `fonts/`.\n")
+    code, out, err = package(capsys, skill, tmp_path / "dist")
+    assert code == 0, err
+    folder = tmp_path / "dist" / NAME
+    shipped = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert {"LICENSE.txt", "forms.md", "fonts/Inter.ttf"} <= shipped
+    assert "notes-for-maintainers.md" not in shipped
+
+
 def test_package_and_install_happy_path(skill, tmp_path, capsys):
     code, out, err = package(capsys, skill, tmp_path / "dist")
     assert code == 0, err

@@ -59,6 +59,8 @@ CASES = {
     "LK013": ({"SKILL.md": SKILL_MD + "\nThen read GUIDE.md.\n"}, "SKILL.md", 9,
               {"SKILL.md": SKILL_MD + "\nThen read references/guide.md.\n"}),
     "CB001": (ref("```\nls\n```\n"), "references/guide.md", 3, ref("```bash\nls\n```\n")),
+    "CB002": (ref("- Install:\n  ```bash\n  uv tool install x\n# note\n  ```\n\n```python\nprint(1)\n```\n"), "references/guide.md", 4,
+              ref("- Install:\n  ```bash\n  uv tool install x\n  # note\n  ```\n\n```python\nprint(1)\n```\n")),
     "CB010": (ref("```python\ndef f():\nreturn 1\n```\n"), "references/guide.md", 5, ref("```python\ndef f():\n    return 1\n```\n")),
     "CB010/compile": (ref("```python\nfor x in []:\n    pass\nbreak\n```\n"), "references/guide.md", 6,
                       ref("```python\nfor x in []:\n    break\n```\n")),

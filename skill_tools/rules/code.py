@@ -58,9 +58,57 @@ class FenceNoLanguage(Rule):
     good = "```bash\ndg dev\n```"
 
     def check(self, doc, ctx):
+        broken = broken_fences(doc)
+        after = broken[0][0].end if broken else None
         for fence in doc.fences:
+            if after is not None and fence.line > after:
+                return  # the fences after a block broke out pair up wrongly: CB002 says why, once
             if not fence.lang:
                 yield Hit(fence.line, 1, "code fence has no language (use `text` for plain output)")
+
+
+def broken_fences(doc) -> list:
+    """(fence, line) for an indented code block that ends before its closing fence because
+    `line` is indented less than the list item it sits in."""
+    cached = doc.__dict__.get("_broken_fences")
+    if cached is None:
+        cached = []
+        for fence in doc.fences:
+            opener = doc.lines[fence.line - 1] if fence.line <= len(doc.lines) else ""
+            indent = len(opener) - len(opener.lstrip())
+            last = doc.lines[fence.end - 1].strip() if fence.end <= len(doc.lines) else ""
+            if not indent or last.startswith(("```", "~~~")) or fence.end >= doc.line_count:
+                continue
+            nxt = fence.end + 1
+            while nxt <= len(doc.lines) and not doc.lines[nxt - 1].strip():
+                nxt += 1
+            if nxt <= len(doc.lines):
+                line = doc.lines[nxt - 1]
+                if len(line) - len(line.lstrip()) < indent:
+                    cached.append((fence, nxt))
+        doc.__dict__["_broken_fences"] = cached
+    return cached
+
+
+@register
+class FenceBreaksOut(Rule):
+    """A code block inside a list item ends early because one of its lines is indented less
+    than the item: the line closes the item and the block with it, and the closing fence
+    below then opens a new block that swallows the text after it.
+
+    Every later fence of the file pairs up wrongly, so only this finding is reported; CB001
+    stays quiet after it. Indent every line of the block at least as far as its fence.
+    """
+
+    code, name = "CB002", "fence-breaks-out"
+    bad = "- Install:\n  ```bash\n  uv tool install x\n# a comment at column 1\n  ```"
+    good = "- Install:\n  ```bash\n  uv tool install x\n  # a comment, indented with the block\n  ```"
+
+    def check(self, doc, ctx):
+        for fence, line in broken_fences(doc)[:1]:
+            yield Hit(fence.line, 1, f"code block ends early: line {line} is indented less than its list item, "
+                                     f"so the block closes there and the fence after it opens a new one; "
+                                     f"indent line {line} like the block")
 
 
 @register
