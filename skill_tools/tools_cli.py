@@ -3,6 +3,7 @@
     skill-tools render TEMPLATE [--set name=value ...] [-o FILE]
     skill-tools package [SKILL_DIR] [--out dist]
     skill-tools install PACKAGE_DIR_OR_ZIP --target DIR
+    skill-tools eval selftest | grade DIR [--scenario NAME] | run --out DIR   (see skill_tools/evals.py)
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .evals import add_eval_command
 from .install import add_install_command
 from .package import add_package_command
 
@@ -80,6 +82,7 @@ def _parser():
     r.set_defaults(func=_render)
     add_package_command(sub)
     add_install_command(sub)
+    add_eval_command(sub)
     return p
 
 
